@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import type { DatasetName, TrialOutcome, TrialSpec } from '../transport/protocol.js';
 import type { Lease, TrialSource, WorkerReport } from '../transport/trial-queue.js';
-import type { TrialPool } from './pool.js';
+import type { TrialRunner } from './pool.js';
 import type { SharedDataset } from './task-input.js';
 
 export interface WorkerHostOptions {
   source: TrialSource;
-  pool: TrialPool;
+  pool: TrialRunner;
   /** Loads (once) and returns the dataset a trial names. */
   datasets: (name: DatasetName) => Promise<SharedDataset>;
   /** @default `${hostname()}:${process.pid}` */
@@ -86,11 +86,9 @@ export class WorkerHost {
       const outcome = await this.train(trial, signal, publish);
       await publish({ type: 'finished', ...ids, outcome, atMs: Date.now() });
       await lease.ack();
-    } catch (error) {
+    } catch {
       // Publishing failed (the queue is gone): leave the trial to be delivered again elsewhere.
       await lease.release().catch(() => undefined);
-      this.options.source.close().catch(() => undefined);
-      void error;
     } finally {
       clearInterval(renew);
     }

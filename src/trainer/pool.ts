@@ -20,6 +20,16 @@ export interface RunHooks {
   onEpoch?(metrics: EpochMetrics): void;
 }
 
+/**
+ * What a worker host needs from whatever runs its trials: the thread pool in production, a scripted
+ * or no-op runner in tests and the orchestration benchmark.
+ */
+export interface TrialRunner {
+  /** Trials it can run at once. */
+  readonly threads: number;
+  run(trial: TrialSpec, dataset: SharedDataset, hooks?: RunHooks): Promise<TrialOutcome>;
+}
+
 /** How long to wait for epoch messages still in flight after the task settled. */
 const LATE_MESSAGE_GRACE_MS = 5_000;
 
@@ -28,7 +38,7 @@ const LATE_MESSAGE_GRACE_MS = 5_000;
  * MessagePort per task as each epoch ends; cancellation goes the other way through a shared flag
  * the training loop reads between batches (a message would wait until the synchronous loop ended).
  */
-export class TrialPool {
+export class TrialPool implements TrialRunner {
   readonly threads: number;
   private readonly piscina: Piscina<TaskInput, TrialOutcome>;
 
