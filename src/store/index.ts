@@ -1,0 +1,17 @@
+export type {
+  AttemptEnd,
+  AttemptRecord,
+  EpochRecord,
+  MetricGoal,
+  NewSweep,
+  NewTrial,
+  SweepRecord,
+  SweepStatus,
+  SweepStore,
+  SweepSummary,
+  TrialPatch,
+  TrialRecord,
+  WorkerRecord,
+} from './sweep-store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { SCHEMA_VERSION } from './migrations.js';
