@@ -45,28 +45,27 @@ export class SweepController {
 
     const pending = new Set(toRun.map((t) => t.trialId));
     let cancelled = false;
-    const cancel = (): void => {
+    const cancel = async (): Promise<void> => {
       cancelled = true;
-      void dispatcher.cancel(sweepId);
-      // Queued trials never reached a worker: end them here. Running ones report `cancelled` themselves.
-      for (const trial of store.listTrials(sweepId)) {
-        if (trial.state === 'queued' && pending.has(trial.trialId) && store.transitionTrial(sweepId, trial.trialId, ['queued'], 'cancelled', { endedAtMs: Date.now() })) {
-          pending.delete(trial.trialId);
-        }
+      // Only trials no worker took are ended here; the others report their own end.
+      const withdrawn = await dispatcher.cancel(sweepId);
+      for (const trialId of withdrawn) {
+        if (store.transitionTrial(sweepId, trialId, ['queued'], 'cancelled', { endedAtMs: Date.now() })) pending.delete(trialId);
       }
-      if (pending.size === 0) void dispatcher.close();
+      if (pending.size === 0) await dispatcher.close();
     };
+    const onAbort = (): void => void cancel();
 
     if (pending.size > 0) {
-      signal?.addEventListener('abort', cancel, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
       await dispatcher.submit(toRun.map((t) => this.specFor(t)));
-      if (signal?.aborted) cancel();
+      if (signal?.aborted) onAbort();
       for await (const delivery of dispatcher.reports()) {
         this.apply(delivery.value, pending);
         delivery.ack();
         if (pending.size === 0) break;
       }
-      signal?.removeEventListener('abort', cancel);
+      signal?.removeEventListener('abort', onAbort);
     }
 
     const status: RunResult = cancelled ? 'interrupted' : 'finished';

@@ -23,8 +23,9 @@ export function createMemoryQueue(): MemoryQueue {
     },
     reports: () => reports,
     async cancel(sweepId) {
-      trials.remove((spec) => spec.sweepId === sweepId);
+      const withdrawn = trials.remove((spec) => spec.sweepId === sweepId);
       for (const listener of cancelListeners) listener(sweepId);
+      return withdrawn.map((spec) => spec.trialId);
     },
     async close() {
       trials.close();

@@ -25,8 +25,12 @@ export interface TrialDispatcher {
    * when `close()` is called.
    */
   reports(): AsyncIterable<Delivery<WorkerReport>>;
-  /** Withdraws a sweep's queued trials and asks workers to abort its running ones. */
-  cancel(sweepId: string): Promise<void>;
+  /**
+   * Withdraws a sweep's queued trials and asks workers to abort its running ones. Resolves with the
+   * ids of the trials withdrawn before any worker took them: only those will never report. A trial
+   * a worker already holds reports its own end (normally `cancelled`).
+   */
+  cancel(sweepId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
