@@ -3,6 +3,7 @@ import type { BackendPreference, DatasetIdentity, DatasetName, TrialSpec } from 
 import type { TrialDispatcher, WorkerReport } from '../transport/trial-queue.js';
 import { FINISHED_STATES, isTerminal, type TrialState } from './domain.js';
 import type { SweepEventListener } from './events.js';
+import { longestFirst } from './schedule.js';
 
 export interface ControllerOptions {
   store: SweepStore;
@@ -58,7 +59,7 @@ export class SweepController {
 
     if (pending.size > 0) {
       signal?.addEventListener('abort', onAbort, { once: true });
-      await dispatcher.submit(toRun.map((t) => this.specFor(t)));
+      await dispatcher.submit(longestFirst(toRun).map((t) => this.specFor(t)));
       if (signal?.aborted) onAbort();
       for await (const delivery of dispatcher.reports()) {
         this.apply(delivery.value, pending);

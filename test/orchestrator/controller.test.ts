@@ -163,3 +163,17 @@ describe('SweepController with the in-process queue', () => {
     expect(resumed.runs.sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 });
+
+describe('scheduling', () => {
+  it('submits the longest trials first and keeps expansion order among equals', async () => {
+    const { longestFirst, estimatedWork } = await import('../../src/orchestrator/schedule.js');
+    const trials = [
+      { position: 0, config: trainConfig({ epochs: 15, train_size: null }) },
+      { position: 1, config: trainConfig({ epochs: 300, train_size: 10_000 }) },
+      { position: 2, config: trainConfig({ epochs: 15, train_size: 30_000 }) },
+      { position: 3, config: trainConfig({ epochs: 300, train_size: 10_000 }) },
+    ];
+    expect(longestFirst(trials).map((t) => t.position)).toEqual([1, 3, 0, 2]);
+    expect(estimatedWork(trials[1]!.config)).toBeGreaterThan(estimatedWork(trials[0]!.config));
+  });
+});
