@@ -1,0 +1,98 @@
+import type {
+  ActivationName,
+  DatasetName,
+  EarlyStoppingConfig,
+  InitializerConfig,
+  InitializerName,
+  MetricName,
+  OptimizerConfig,
+  OptimizerName,
+  TrainConfig,
+} from '../transport/protocol.js';
+
+/**
+ * Keras's defaults, the one place they are written down. A trial's config is resolved against these
+ * before it leaves the orchestrator, so no worker ever applies a default of its own.
+ */
+
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'nadam'] as const satisfies readonly OptimizerName[];
+export const INITIALIZER_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'random_normal'] as const satisfies readonly InitializerName[];
+export const ACTIVATION_NAMES = ['relu', 'sigmoid', 'tanh'] as const satisfies readonly ActivationName[];
+export const DATASET_NAMES = ['fashion-mnist', 'mnist'] as const satisfies readonly DatasetName[];
+export const METRIC_NAMES = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const satisfies readonly MetricName[];
+/** Both datasets have 60,000 training images; `train_size` cannot ask for more. */
+export const TRAIN_IMAGES = 60_000;
+
+/** Old Keras logged `acc`/`val_acc`; files written for it keep working. */
+export const METRIC_ALIASES: Readonly<Record<string, MetricName>> = { acc: 'accuracy', val_acc: 'val_accuracy' };
+
+/** Field aliases inside an optimizer: old Keras called the learning rate `lr`. */
+export const OPTIMIZER_FIELD_ALIASES: Readonly<Record<string, string>> = { lr: 'learning_rate' };
+
+type OptimizerFields = Omit<OptimizerConfig, 'name'>;
+
+/**
+ * Every hyperparameter each optimizer reads, with Keras's default. The keys of an entry are exactly
+ * the fields a resolved config of that optimizer carries.
+ */
+export const OPTIMIZER_DEFAULTS: Readonly<Record<OptimizerName, Readonly<OptimizerFields>>> = {
+  sgd: { learning_rate: 0.01, momentum: 0, nesterov: false },
+  // The book's "Momentum": Keras SGD with momentum 0.9.
+  momentum: { learning_rate: 0.01, momentum: 0.9, nesterov: false },
+  adagrad: { learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 },
+  adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
+  rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 },
+  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
+  nadam: { learning_rate: 0.002, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, schedule_decay: 0.004 },
+};
+
+/** Fields each initializer reads; only random_normal has any. */
+export const INITIALIZER_DEFAULTS: Readonly<Record<InitializerName, Readonly<Omit<InitializerConfig, 'name'>>>> = {
+  glorot_uniform: {},
+  glorot_normal: {},
+  he_uniform: {},
+  he_normal: {},
+  random_normal: { mean: 0, stddev: 0.05 },
+};
+
+/** `early_stopping: true` means exactly Keras's EarlyStopping(). */
+export const EARLY_STOPPING_DEFAULTS: Readonly<EarlyStoppingConfig> = {
+  monitor: 'val_loss',
+  patience: 0,
+  min_delta: 0,
+  mode: 'auto',
+  restore_best_weights: false,
+};
+
+/** What a trial trains with when the sweep file says nothing. */
+export const TRAIN_DEFAULTS: Readonly<TrainConfig> = {
+  dataset: 'fashion-mnist',
+  train_size: null,
+  epochs: 15,
+  batch_size: 128,
+  hidden_layers: 4,
+  units: 100,
+  activation: 'relu',
+  optimizer: defaultOptimizer('sgd'),
+  initializer: defaultInitializer('glorot_uniform'),
+  batch_norm: false,
+  weight_decay: 0,
+  dropout: 0,
+  early_stopping: null,
+  seed: 0,
+};
+
+/** A new optimizer config with Keras's defaults for `name`. */
+export function defaultOptimizer(name: OptimizerName): OptimizerConfig {
+  return { name, ...OPTIMIZER_DEFAULTS[name] };
+}
+
+/** A new initializer config with Keras's defaults for `name`. */
+export function defaultInitializer(name: InitializerName): InitializerConfig {
+  return { name, ...INITIALIZER_DEFAULTS[name] };
+}
+
+/** Keras's `mode: auto`: accuracy-like metrics are maximized, losses minimized. */
+export function goalOf(metric: MetricName): 'minimize' | 'maximize' {
+  return metric.endsWith('accuracy') ? 'maximize' : 'minimize';
+}
