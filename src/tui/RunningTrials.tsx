@@ -1,0 +1,49 @@
+import { Text } from 'ink';
+import { describeVaried } from '../orchestrator/leaderboard.js';
+import { formatMetric } from './table.js';
+import { cell, progressBar, sparkline } from './text.js';
+import { useTheme } from './use-theme.js';
+import type { TrialView } from './view-model.js';
+
+export interface RunningTrialsProps {
+  /** The running trials, in the order to show them. */
+  trials: readonly TrialView[];
+  maxRows: number;
+  width: number;
+}
+
+const BAR = 10;
+const SPARK = 8;
+const WORKER = 12;
+const METRIC = 8;
+
+/** One row per running trial: epoch progress, current loss and val_loss, the loss so far, its worker. */
+export function RunningTrials({ trials, maxRows, width }: RunningTrialsProps) {
+  const tone = useTheme();
+  const varies = Math.max(6, width - (2 + 10 + 1 + 1 + BAR + 1 + 5 + 1 + METRIC + 1 + METRIC + 1 + SPARK + 1 + WORKER));
+  const hidden = trials.length - maxRows;
+  return (
+    <>
+      <Text wrap="truncate-end">
+        <Text {...tone('title')}>Running</Text>
+        {cell(` ${trials.length}${hidden > 0 ? ` (${hidden} not shown)` : ''}`, 6 + varies)}{' '}
+        <Text {...tone('muted')}>
+          {cell('epochs', BAR + 6)} {cell('loss', METRIC, 'right')} {cell('val_loss', METRIC, 'right')} {cell('loss', SPARK)} worker
+        </Text>
+      </Text>
+      {trials.slice(0, maxRows).map(({ record, epochs }) => {
+        const last = epochs.at(-1);
+        const done = epochs.length / Math.max(1, record.config.epochs);
+        return (
+          <Text key={record.trialId} wrap="truncate-end">
+            {'  '}
+            {cell(record.study, 10)} {cell(describeVaried(record), varies)} <Text {...tone('info')}>{progressBar(done, BAR)}</Text>{' '}
+            {cell(`${epochs.length}/${record.config.epochs}`, 5, 'right')} {cell(formatMetric(last?.loss), METRIC, 'right')}{' '}
+            {cell(formatMetric(last?.val_loss), METRIC, 'right')} <Text {...tone('series0')}>{cell(sparkline(epochs.map((e) => e.loss), SPARK), SPARK)}</Text>{' '}
+            {cell(record.worker ?? '-', WORKER)}
+          </Text>
+        );
+      })}
+    </>
+  );
+}
