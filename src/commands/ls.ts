@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { openSqliteStore } from '../store/index.js';
 import { formatDuration, renderTable } from '../tui/table.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, type Command } from './context.js';
@@ -13,9 +14,10 @@ Options:
   -h, --help        show this help`,
   options: { ...HELP_OPTION, ...STORE_OPTION },
   async run(context) {
-    const store = openSqliteStore(storePathOf(context), { readonly: true });
+    const path = storePathOf(context);
+    const store = existsSync(path) ? openSqliteStore(path, { readonly: true }) : undefined;
     try {
-      const sweeps = store.listSweeps();
+      const sweeps = store?.listSweeps() ?? [];
       if (sweeps.length === 0) {
         context.out(`no sweeps in ${storePathOf(context)} yet; start one with: sweep run sweeps/smoke.yaml`);
         return EXIT.ok;
@@ -41,7 +43,7 @@ Options:
       );
       return EXIT.ok;
     } finally {
-      store.close();
+      store?.close();
     }
   },
 };

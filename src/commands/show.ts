@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { TRIAL_STATES } from '../orchestrator/domain.js';
 import { describeVaried, rankTrials, type SweepMetric } from '../orchestrator/leaderboard.js';
@@ -20,6 +21,9 @@ Options:
   async run(context) {
     const [ref] = context.positionals;
     if (!ref) throw new UsageError('MISSING_ARGUMENT', 'which sweep? Usage: sweep show SWEEP (see `sweep ls`)');
+    if (!existsSync(storePathOf(context))) {
+      throw new UsageError('UNKNOWN_SWEEP', `no sweep '${ref}': ${storePathOf(context)} does not exist yet (start one with \`sweep run FILE\`, or pass --store)`);
+    }
     const store = openSqliteStore(storePathOf(context), { readonly: true });
     try {
       const sweep = store.getSweep(ref);
