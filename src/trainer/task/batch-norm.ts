@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from './variables.js';
 
 /**
  * Keras BatchNormalization over the feature axis of a [batch, features] activation, with a
@@ -28,10 +29,10 @@ export interface BatchNormCache {
 
 export function createBatchNorm(features: number): BatchNormParams {
   return {
-    gamma: tf.variable(tf.ones([features]), true, undefined, 'float32'),
-    beta: tf.variable(tf.zeros([features]), true, undefined, 'float32'),
-    movingMean: tf.variable(tf.zeros([features]), false, undefined, 'float32'),
-    movingVariance: tf.variable(tf.ones([features]), false, undefined, 'float32'),
+    gamma: variableFrom(() => tf.ones([features]), true),
+    beta: variableFrom(() => tf.zeros([features]), true),
+    movingMean: variableFrom(() => tf.zeros([features]), false),
+    movingVariance: variableFrom(() => tf.ones([features]), false),
   };
 }
 

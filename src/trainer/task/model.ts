@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from './variables.js';
 import type { ActivationName, InitializerConfig } from '../../transport/protocol.js';
 import {
   batchNormBackward,
@@ -73,7 +74,7 @@ export class Mlp {
     for (let l = 0; l < options.hiddenLayers; l++) {
       const layer: HiddenLayer = {
         kernel: denseKernel(options.initializer, fanIn, options.units, rng),
-        bias: tf.variable(tf.zeros([options.units]), true, undefined, 'float32'),
+        bias: variableFrom(() => tf.zeros([options.units]), true),
         bn: options.batchNorm ? createBatchNorm(options.units) : null,
       };
       trainable.push(layer.kernel, layer.bias);
@@ -86,7 +87,7 @@ export class Mlp {
       fanIn = options.units;
     }
     this.outKernel = denseKernel(options.initializer, fanIn, options.classes, rng);
-    this.outBias = tf.variable(tf.zeros([options.classes]), true, undefined, 'float32');
+    this.outBias = variableFrom(() => tf.zeros([options.classes]), true);
     trainable.push(this.outKernel, this.outBias);
     weights.push(this.outKernel, this.outBias);
     this.trainable = trainable;
@@ -165,8 +166,10 @@ export class Mlp {
   /** The L2 penalty weightDecay * sum(W^2) over the hidden kernels, as a scalar tensor (0 when off). */
   regularization(): tf.Scalar {
     if (this.options.weightDecay === 0) return tf.scalar(0);
-    const squares = this.hidden.map((layer) => tf.sum(tf.square(layer.kernel)));
-    return tf.mul(tf.addN(squares), this.options.weightDecay) as tf.Scalar;
+    return tf.tidy(() => {
+      const squares = this.hidden.map((layer) => tf.sum(tf.square(layer.kernel)));
+      return tf.mul(tf.addN(squares), this.options.weightDecay) as tf.Scalar;
+    });
   }
 
   /** Copies of every weight (Keras get_weights), for restore_best_weights. The caller disposes them. */
@@ -227,5 +230,5 @@ export class Mlp {
 
 function denseKernel(initializer: InitializerConfig, fanIn: number, fanOut: number, rng: Rng): tf.Variable {
   const values = initKernel(initializer, fanIn, fanOut, rng);
-  return tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true, undefined, 'float32');
+  return variableFrom(() => tf.tensor2d(values, [fanIn, fanOut]), true);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from './variables.js';
 
 /**
  * The optimizer seam: one object per trial, owning its slot variables (momenta, accumulators), that
@@ -56,7 +57,7 @@ export abstract class BaseOptimizer implements Optimizer {
 
   /** One slot variable per model variable, filled with `value`. */
   protected slots(value: number): tf.Variable[] {
-    return this.vars.map((v) => this.own(tf.variable(tf.fill(v.shape, value), false, undefined, 'float32')));
+    return this.vars.map((v) => this.own(variableFrom(() => tf.fill(v.shape, value), false)));
   }
 
   /** A scalar kept for the optimizer's lifetime, so the hot loop does not upload constants. */
