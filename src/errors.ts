@@ -37,3 +37,5 @@ export class DatasetError extends SweepError {}
 export class TrainerError extends SweepError {}
 export class TransportError extends SweepError {}
 export class UsageError extends SweepError {}
+/** A report or export could not be written where asked (codes: OUTPUT_UNWRITABLE). */
+export class ReportError extends SweepError {}

@@ -1,9 +1,12 @@
 import type { Command } from './context.js';
+import { exportCommand } from './export.js';
 import { lsCommand } from './ls.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { schemaCommand } from './schema.js';
 import { showCommand } from './show.js';
+import { topCommand } from './top.js';
 import { validateCommand } from './validate.js';
 
 export type { Command, CommandContext } from './context.js';
@@ -14,5 +17,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   validate: validateCommand,
   ls: lsCommand,
   show: showCommand,
+  top: topCommand,
+  report: reportCommand,
+  export: exportCommand,
   schema: schemaCommand,
 };

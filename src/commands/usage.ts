@@ -23,6 +23,9 @@ Commands:
   validate FILE   check a sweep file and report every problem
   ls              list the sweeps in the store
   show SWEEP      a sweep's trials and best results (SWEEP: id like ch6-1, or a name)
+  top [SWEEP]     live dashboard of a running sweep (default: the newest)
+  report SWEEP    figures (PNG, SVG), index.html and summary.md in reports/<sweep id>/
+  export SWEEP    trials or epochs as CSV or JSON (--format csv|json)
   schema          print the JSON Schema of sweep files (for editors)
 
 Run \`sweep <command> --help\` for a command's options.
