@@ -13,6 +13,7 @@ import type { SharedDataset } from '../trainer/task-input.js';
 import { createMemoryQueue } from '../transport/memory-queue.js';
 import type { BackendPreference, DatasetIdentity, DatasetName } from '../transport/protocol.js';
 import { createPlainOutput } from '../tui/plain-output.js';
+import { createRunView } from '../tui/run-view.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command, type CommandContext } from './context.js';
 import { printSweepResults } from './results.js';
 import { EXIT } from './usage.js';
@@ -32,7 +33,8 @@ Options:
       --data-dir DIR  dataset files (default: $SWEEP_DATA_DIR, the bundled copy, ~/.keras/datasets)
       --fresh         start a new sweep instead of resuming
   -y, --yes           run grids over 10,000 trials
-  -v, --verbose       print every epoch
+  -v, --verbose       print every epoch (plain output)
+      --no-tui        plain lines instead of the live dashboard (always so when stdout is not a terminal)
   -h, --help          show this help
 
 Exit codes: 0 every trial ended normally, 1 a trial failed, 2 bad sweep file or options,
@@ -46,6 +48,7 @@ Exit codes: 0 every trial ended normally, 1 a trial failed, 2 bad sweep file or 
     fresh: { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
     verbose: { type: 'boolean', short: 'v' },
+    'no-tui': { type: 'boolean' },
   },
   run: runSweepCommand,
 };
@@ -62,7 +65,7 @@ async function runSweepCommand(context: CommandContext): Promise<number> {
   const store = openSqliteStore(storePathOf(context));
   try {
     const record = openOrResume(store, sweep, plan, context);
-    return await runLocally(store, record, datasets, { workers, backend, verbose: context.values.verbose === true }, context);
+    return await runLocally(store, record, datasets, { workers, backend, verbose: context.values.verbose === true, tui: context.isTTY && context.values['no-tui'] !== true }, context);
   } finally {
     store.close();
   }
@@ -95,6 +98,8 @@ interface LocalRunOptions {
   workers: number;
   backend: BackendPreference;
   verbose: boolean;
+  /** Show the live dashboard instead of plain lines. */
+  tui: boolean;
 }
 
 /** The embedded run: controller, in-process queue and worker host in this one process. */
@@ -119,9 +124,7 @@ async function runLocally(
     },
   });
   const identities = new Map<DatasetName, DatasetIdentity>([...datasets].map(([name, d]) => [name, d.identity]));
-  const onEvent: SweepEventListener = createPlainOutput({ write: context.out, verbose: options.verbose });
-  const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identities, backend: options.backend, onEvent });
-
+  context.out(`running ${unfinished} trial${unfinished === 1 ? '' : 's'} on ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'} (backend ${options.backend}) · store ${storePathOf(context)}`);
   const cancel = new AbortController();
   const onSigint = (): void => {
     if (cancel.signal.aborted) {
@@ -131,18 +134,25 @@ async function runLocally(
     context.err('stopping after the current batch of each running trial (Ctrl-C again to quit at once)');
     cancel.abort();
   };
+  // The dashboard (a terminal, no --no-tui) reads the same events as the plain output; q in it
+  // asks, then cancels like Ctrl-C; once it unmounts the plain leaderboard follows as before.
+  const view = options.tui ? createRunView({ store, color: !context.env.noColor, onStop: () => cancel.abort(), onInterrupt: onSigint }) : undefined;
+  const onEvent: SweepEventListener = view?.onEvent ?? createPlainOutput({ write: context.out, verbose: options.verbose });
+  const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identities, backend: options.backend, onEvent });
+
   process.on('SIGINT', onSigint);
-  context.out(`running ${unfinished} trial${unfinished === 1 ? '' : 's'} on ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'} (backend ${options.backend}) · store ${storePathOf(context)}`);
   try {
     const hostDone = host.run();
     const result = await controller.run(record.id, cancel.signal);
     await queue.dispatcher.close();
     await hostDone;
+    await view?.close();
     printSweepResults(store, record.id, context);
     if (result !== 'finished') return EXIT.interrupted;
     const failed = store.countByState(record.id).failed;
     return failed > 0 ? EXIT.failure : EXIT.ok;
   } finally {
+    await view?.close();
     process.off('SIGINT', onSigint);
     await pool.close({ force: true });
   }

@@ -27,7 +27,7 @@ export interface DashboardProps {
    */
   embedded?: boolean;
   onStop?: () => void;
-  /** Ctrl-C. @default onStop when embedded, else leaving */
+  /** Embedded: Ctrl-C once more while stopping (the caller may quit at once). */
   onInterrupt?: () => void;
   /** False for NO_COLOR: no ANSI styling at all. @default true */
   color?: boolean;
@@ -54,7 +54,12 @@ export function Dashboard({ source, embedded = false, onStop, onInterrupt, color
   const workers = listedWorkers(view.workers.values(), nowMs);
   const layout = planList(rows, { trials: ranked.length, running: running.length, workers: workers.length });
 
-  const leave = embedded ? () => onStop?.() : () => exit();
+  // Embedded, Ctrl-C stops without asking (as it does without the dashboard) and a second one
+  // is the caller's to handle (quit at once); attached, it just leaves.
+  const stop = (): void => {
+    dispatch({ type: 'stopping' });
+    onStop?.();
+  };
   useDashboardKeys({
     ui,
     dispatch,
@@ -62,8 +67,8 @@ export function Dashboard({ source, embedded = false, onStop, onInterrupt, color
     studies,
     metrics: metrics.length,
     confirmLeave: embedded,
-    onLeave: leave,
-    onInterrupt: onInterrupt ?? leave,
+    onLeave: embedded ? stop : exit,
+    onInterrupt: !embedded ? exit : ui.mode === 'stopping' ? (onInterrupt ?? (() => undefined)) : stop,
   });
 
   const detail = ui.mode === 'detail' && ui.selectedTrialId !== null ? view.trials.get(ui.selectedTrialId) : undefined;
@@ -81,7 +86,7 @@ export function Dashboard({ source, embedded = false, onStop, onInterrupt, color
             {layout.workers > 0 ? <Workers workers={workers} maxRows={layout.workers} nowMs={nowMs} /> : null}
           </>
         )}
-        <Footer mode={ui.mode === 'detail' && !detail ? 'list' : ui.mode} sortName={metric.name} study={ui.study} chart={ui.chart} embedded={embedded} />
+        <Footer mode={ui.mode === 'detail' && !detail ? 'list' : ui.mode} sortName={metric.name} study={ui.study} chart={ui.chart} embedded={embedded} ended={view.status !== 'running' && view.status !== 'waiting'} />
       </Box>
     </ThemeContext.Provider>
   );

@@ -10,10 +10,12 @@ export interface FooterProps {
   chart: UiState['chart'];
   /** An embedded run: leaving stops it. */
   embedded: boolean;
+  /** The sweep is no longer running. */
+  ended: boolean;
 }
 
 /** The keys that work now, or the quit question. */
-export function Footer({ mode, sortName, study, chart, embedded }: FooterProps) {
+export function Footer({ mode, sortName, study, chart, embedded, ended }: FooterProps) {
   const tone = useTheme();
   switch (mode) {
     case 'confirm-quit':
@@ -35,6 +37,8 @@ export function Footer({ mode, sortName, study, chart, embedded }: FooterProps) 
         </Text>
       );
     case 'list':
+      // An embedded run that ended is about to unmount: its keys no longer do anything.
+      if (embedded && ended) return null;
       return (
         <Text wrap="truncate-end" {...tone('muted')}>
           ↑↓ select · enter detail · s sort ({sortName}) · f study ({study ?? 'all'}) · q {embedded ? 'stop' : 'quit'}

@@ -12,9 +12,9 @@ export interface RunViewOptions {
    * and at `sweep-finished` for the trials the controller cancelled without an event.
    */
   store: SweepStore;
-  /** The person confirmed "stop the local workers?": cancel the run. */
+  /** The person confirmed "stop the local workers?" or pressed Ctrl-C: cancel the run. */
   onStop: () => void;
-  /** Ctrl-C (raw mode turns it into a key). @default onStop */
+  /** Ctrl-C again while stopping (raw mode turns it into a key, not SIGINT): e.g. quit at once. */
   onInterrupt?: () => void;
   /** False for NO_COLOR. @default true */
   color?: boolean;
@@ -40,7 +40,8 @@ export interface RunView {
  */
 export function createRunView(options: RunViewOptions): RunView {
   const views = createViewStore({ minIntervalMs: Math.ceil(1000 / (options.maxFps ?? 10)) });
-  const instance = render(<Dashboard source={views} embedded onStop={options.onStop} onInterrupt={options.onInterrupt ?? options.onStop} color={options.color ?? true} />, {
+  const tree = <Dashboard source={views} embedded onStop={options.onStop} onInterrupt={options.onInterrupt} color={options.color ?? true} />;
+  const instance = render(tree, {
     stdout: options.stdout ?? process.stdout,
     stdin: options.stdin ?? process.stdin,
     exitOnCtrlC: false,
@@ -53,6 +54,9 @@ export function createRunView(options: RunViewOptions): RunView {
     close() {
       closing ??= (async () => {
         views.flush();
+        // The store's notification schedules a React update that unmounting would drop; a
+        // rerender is synchronous, so the last frame shows the sweep as it ended.
+        instance.rerender(tree);
         instance.unmount();
         await instance.waitUntilExit();
         views.close();

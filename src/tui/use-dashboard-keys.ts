@@ -10,7 +10,7 @@ export interface DashboardKeysOptions {
   studies: readonly string[];
   /** How many sort metrics `s` cycles through. */
   metrics: number;
-  /** Leaving stops something (an embedded run's local workers): ask before calling `onLeave`. */
+  /** Leaving stops something (an embedded run's local workers): ask (y/n) before calling `onLeave`. */
   confirmLeave: boolean;
   onLeave: () => void;
   /** Ctrl-C: with the terminal in raw mode it arrives as a key, not as SIGINT. */
@@ -44,7 +44,6 @@ function handleKey(options: DashboardKeysOptions, input: string, key: Key): void
   switch (ui.mode) {
     case 'confirm-quit':
       if (input === 'y' || input === 'Y') {
-        dispatch({ type: 'stopping' });
         options.onLeave();
       } else if (input === 'n' || input === 'N' || leaving) {
         dispatch({ type: 'cancel-quit' });
