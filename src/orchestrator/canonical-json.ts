@@ -3,15 +3,18 @@ import { createHash } from 'node:crypto';
 /**
  * JSON with object keys sorted at every level and no whitespace, so that two equal values written
  * in a different key order serialise (and hash) alike. `undefined` members are left out, as
- * JSON.stringify does.
+ * JSON.stringify does. Hand-rolled rather than a JSON.stringify replacer, which copies every
+ * object: expansion serialises each of up to 10,000 configs twice.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const parts: string[] = [];
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /** SHA-256 of `text` (UTF-8) as lowercase hex. */

@@ -83,7 +83,8 @@ function expandStudy(study: ResolvedStudy, trials: PlannedTrial[], problems: Arr
       const json = canonicalJson(result.config);
       if (!seen.has(json)) {
         seen.add(json);
-        const trialId = sha256Hex(canonicalJson({ study: study.name, config: result.config })).slice(0, 12);
+        // Exactly canonicalJson({study, config}) (keys sorted: config < study), reusing `json`.
+        const trialId = sha256Hex(`{"config":${json},"study":${JSON.stringify(study.name)}}`).slice(0, 12);
         trials.push({ trialId, study: study.name, position: trials.length, config: result.config, varied });
       }
     }

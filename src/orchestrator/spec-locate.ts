@@ -105,13 +105,17 @@ export class SourceMap {
   }
 }
 
-/** Problems in reading order (line, then column), as an editor lists them; ties keep their order. */
-export function inFileOrder(problems: readonly SpecProblem[]): SpecProblem[] {
+/**
+ * Problems without repeats (one found by two checks, or once per study for a sweep-level setting),
+ * in reading order (line, then column) as an editor lists them; ties keep their order.
+ */
+export function tidyProblems(problems: readonly SpecProblem[]): SpecProblem[] {
+  const unique = new Map(problems.map((p) => [`${p.location}\n${p.message}`, p]));
   const position = (p: SpecProblem) => {
     const m = /:(\d+):(\d+)$/.exec(p.location);
     return m === null ? 0 : Number(m[1]) * 1e6 + Number(m[2]);
   };
-  return [...problems].sort((a, b) => position(a) - position(b));
+  return [...unique.values()].sort((a, b) => position(a) - position(b));
 }
 
 function hasRange(node: unknown): node is { range: [number, number, number] } {

@@ -77,15 +77,21 @@ function namedObject<F extends Record<string, z.ZodType>>(
     for (const key of Object.keys(given)) {
       const canonical = aliases[key] ?? key;
       if (key === 'name' || !all.includes(key) || fieldsOfName.includes(canonical)) continue;
-      ctx.addIssue({ code: 'custom', path: [key], input: given[key], message: unusedFieldMessage(kind, name, key, fieldsOfName) });
+      // `resolvable`: resolution meets the same field and says the same, so the rest can still be resolved.
+      ctx.addIssue({ code: 'custom', path: [key], input: given[key], params: { resolvable: true }, message: unusedFieldMessage(kind, name, key, fieldsOfName) });
     }
-  });
+    // By default zod skips refinements once a field has the wrong type; this one stands alone.
+  }, { when: (payload) => isMapping(payload.value) });
 }
 
 /** Worded once here so that a resolved combination says the same as a single object. */
 export function unusedFieldMessage(kind: string, name: string, field: string, used: readonly string[]): string {
   const uses = used.length === 0 ? 'it has no settings' : `it uses ${used.join(', ')}`;
   return `is not used by ${kind} '${name}' (${uses})${suggestion(field, used)}`;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalAll<F extends Record<string, z.ZodType>>(fields: F): { [K in keyof F]: z.ZodOptional<F[K]> } {
@@ -157,21 +163,24 @@ function parameterSpec(value: z.ZodType, fields?: Record<string, z.ZodType>): z.
     value: value.optional(),
     values: z.array(value).min(1).optional(),
     ...nested,
-    distribution: z.string().optional(),
+    distribution: z
+      .string()
+      .refine((d) => GRID_DISTRIBUTIONS.includes(d), { error: (issue) => `'${String(issue.input)}' is not yet supported; use categorical (a list of values) or leave it out` })
+      .optional(),
     ...Object.fromEntries(DISTRIBUTION_KEYS.map((k) => [k, unsupported('list the grid values with `values` instead')])),
   };
-  return z.strictObject(shape).superRefine((spec, ctx) => {
-    const given = ['value', 'values', 'parameters'].filter((k) => Object.hasOwn(spec, k));
-    const d = spec.distribution;
-    if (typeof d === 'string' && !GRID_DISTRIBUTIONS.includes(d)) {
-      ctx.addIssue({ code: 'custom', path: ['distribution'], input: d, message: `'${d}' is not yet supported; use categorical (a list of values) or leave it out` });
-    }
-    if (given.length > 1) {
-      ctx.addIssue({ code: 'custom', path: [], input: spec, params: { at: 'key' }, message: `must have only one of value, values, parameters (got ${given.join(' and ')})` });
-    } else if (given.length === 0 && !DISTRIBUTION_KEYS.some((k) => Object.hasOwn(spec, k))) {
-      ctx.addIssue({ code: 'custom', path: [], input: spec, params: { at: 'key' }, message: 'must have one of value, values or parameters' });
-    }
-  });
+  return z.strictObject(shape).superRefine(
+    (spec, ctx) => {
+      const given = ['value', 'values', 'parameters'].filter((k) => Object.hasOwn(spec, k));
+      if (given.length > 1) {
+        ctx.addIssue({ code: 'custom', path: [], input: spec, params: { at: 'key' }, message: `must have only one of value, values, parameters (got ${given.join(' and ')})` });
+      } else if (given.length === 0 && !DISTRIBUTION_KEYS.some((k) => Object.hasOwn(spec, k))) {
+        ctx.addIssue({ code: 'custom', path: [], input: spec, params: { at: 'key' }, message: 'must have one of value, values or parameters' });
+      }
+    },
+    // Runs despite bad values inside; skipped after an unknown key, which is likely `vales` for `values`.
+    { when: (payload) => isMapping(payload.value) && !payload.issues.some((i) => i.code === 'unrecognized_keys') },
+  );
 }
 
 const settings = doc(z.strictObject(optionalAll(SETTING_SCHEMAS)), 'training settings; dotted keys (optimizer.learning_rate) are shorthand for nesting', 'settings');

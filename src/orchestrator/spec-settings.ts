@@ -128,7 +128,7 @@ function applyEarlyStopping(current: EarlyStoppingConfig | null, entries: Settin
       problems.push({
         ref: f.ref,
         setting: 'early_stopping',
-        message: `is set but ${whole.ref.path} turns early stopping off; list whole settings instead, e.g. early_stopping: {values: [false, {patience: 2}]}`,
+        message: `is set but ${whole.ref.path} turns early stopping off; remove one, or vary whole settings: early_stopping: {values: [false, {patience: 2}]}`,
       });
     }
     return null;

@@ -5,7 +5,8 @@ import type { MetricName, TrainConfig } from '../transport/protocol.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { goalOf, METRIC_ALIASES, TRAIN_DEFAULTS } from './spec-defaults.js';
 import { issuesToProblems } from './spec-issues.js';
-import { inFileOrder, SourceMap, type PathSegment, type SourceRef } from './spec-locate.js';
+import { SourceMap, tidyProblems, type PathSegment, type SourceRef } from './spec-locate.js';
+import { salvage } from './spec-salvage.js';
 import { IGNORED_KEYS, sweepFileSchema, type ParameterSpecInput, type StudyInput, type SweepFileInput } from './spec-schema.js';
 import { applyLayer, canonicalKey, flattenSetting, normalizeValue, type LayerProblem, type SettingEntry } from './spec-settings.js';
 
@@ -62,31 +63,19 @@ export function parseSweep(text: string, sourcePath: string): ResolvedSweep {
   if (raw === null || raw === undefined) {
     throw new SpecError(sourcePath, [{ location: `${sourcePath}:1:1`, path: '', message: 'the sweep file is empty; expected a mapping with parameters or studies (see sweeps/smoke.yaml)' }]);
   }
+  const defaultName = basename(sourcePath).replace(/\.[^.]*$/, '');
   const checked = sweepFileSchema.safeParse(raw);
-  if (!checked.success) throw new SpecError(sourcePath, inFileOrder(issuesToProblems(checked.error.issues, raw, sweepFileSchema, source)));
-  const file = checked.data as SweepFileInput;
-  const name = file.name ?? basename(sourcePath).replace(/\.[^.]*$/, '');
-
-  const problems: LayerProblem[] = [];
-  const sweepBase = settingsLayer(file.base, ['base'], source);
-  const sweepParameters = collectParameters(file.parameters, ['parameters'], source, problems);
-  const studyInputs: Array<[string, StudyInput]> = file.studies === undefined ? [[name, {}]] : Object.entries(file.studies);
-  const studies = studyInputs.map(([studyName, input]): ResolvedStudy => {
-    const at: PathSegment[] = file.studies === undefined ? [] : ['studies', studyName];
-    const shared = applyLayer(TRAIN_DEFAULTS, sweepBase);
-    const own = applyLayer(shared.config, settingsLayer(input.base, [...at, 'base'], source));
-    problems.push(...shared.problems, ...own.problems);
-    const ownParameters = collectParameters(input.parameters, [...at, 'parameters'], source, problems);
-    const inherited = sweepParameters.filter((p) => !ownParameters.some((o) => o.path === p.path));
-    const where = input.parameters !== undefined ? [...at, 'parameters'] : file.parameters !== undefined ? ['parameters'] : at;
-    return {
-      name: studyName,
-      description: input.description ?? null,
-      base: own.config,
-      parameters: [...inherited, ...ownParameters],
-      source: source.ref(where, 'key'),
-    };
-  });
+  if (!checked.success) {
+    const problems = issuesToProblems(checked.error.issues, raw, sweepFileSchema, source);
+    const rest = salvage(raw, checked.error.issues);
+    if (rest !== null) problems.push(...toSpecProblems(resolveStudies(rest, rest.name ?? defaultName, source).problems));
+    throw new SpecError(sourcePath, tidyProblems(problems));
+  }
+  // The input, not zod's output: the schema transforms nothing, and its output lists keys in the
+  // schema's order, where parameters must keep the file's order (it is the grid's order).
+  const file = raw as SweepFileInput;
+  const name = file.name ?? defaultName;
+  const { studies, problems } = resolveStudies(file, name, source);
   if (problems.length > 0) throw new SpecError(sourcePath, toSpecProblems(problems));
 
   const metricName = file.metric === undefined ? 'val_loss' : ((METRIC_ALIASES[file.metric.name] ?? file.metric.name) as MetricName);
@@ -97,11 +86,12 @@ export function parseSweep(text: string, sourcePath: string): ResolvedSweep {
     metric: { name: metricName, goal: file.metric?.goal ?? goalOf(metricName) },
     studies,
   };
+  const hashed = { ...resolved, studies: studies.map((s) => ({ ...s, source: undefined, parameters: s.parameters.map((p) => ({ path: p.path, values: p.values })) })) };
   return {
     ...resolved,
     sourcePath,
     sourceText: text,
-    specHash: sha256Hex(canonicalJson({ ...resolved, studies: studies.map(({ source: _, parameters, ...s }) => ({ ...s, parameters: parameters.map((p) => ({ path: p.path, values: p.values })) })) })),
+    specHash: sha256Hex(canonicalJson(hashed)),
     ignoredKeys: IGNORED_KEYS.filter((k) => Object.hasOwn(raw as object, k)),
   };
 }
@@ -124,12 +114,32 @@ export async function loadSweepFile(path: string): Promise<ResolvedSweep> {
 
 /** Problems worded in full and without repeats (a sweep-level problem shows up once per study). */
 export function toSpecProblems(problems: readonly LayerProblem[], suffix: (p: LayerProblem) => string = () => ''): SpecProblem[] {
-  const out = new Map<string, SpecProblem>();
-  for (const p of problems) {
-    const problem = { location: p.ref.location, path: p.ref.path, message: `${p.ref.path} ${p.message}${suffix(p)}` };
-    out.set(`${problem.location}\n${problem.message}`, problem);
-  }
-  return inFileOrder([...out.values()]);
+  return tidyProblems(problems.map((p) => ({ location: p.ref.location, path: p.ref.path, message: `${p.ref.path} ${p.message}${suffix(p)}` })));
+}
+
+/** Each study's resolved base and parameter list; a file without `studies` is one study named `name`. */
+function resolveStudies(file: SweepFileInput, name: string, source: SourceMap): { studies: ResolvedStudy[]; problems: LayerProblem[] } {
+  const problems: LayerProblem[] = [];
+  const sweepBase = settingsLayer(file.base, ['base'], source);
+  const sweepParameters = collectParameters(file.parameters, ['parameters'], source, problems);
+  const studyInputs: Array<[string, StudyInput]> = file.studies === undefined ? [[name, {}]] : Object.entries(file.studies);
+  const studies = studyInputs.map(([studyName, input]): ResolvedStudy => {
+    const at: PathSegment[] = file.studies === undefined ? [] : ['studies', studyName];
+    const shared = applyLayer(TRAIN_DEFAULTS, sweepBase);
+    const own = applyLayer(shared.config, settingsLayer(input.base, [...at, 'base'], source));
+    problems.push(...shared.problems, ...own.problems);
+    const ownParameters = collectParameters(input.parameters, [...at, 'parameters'], source, problems);
+    const inherited = sweepParameters.filter((p) => !ownParameters.some((o) => o.path === p.path));
+    const where = input.parameters !== undefined ? [...at, 'parameters'] : file.parameters !== undefined ? ['parameters'] : at;
+    return {
+      name: studyName,
+      description: input.description ?? null,
+      base: own.config,
+      parameters: [...inherited, ...ownParameters],
+      source: source.ref(where, 'key'),
+    };
+  });
+  return { studies, problems };
 }
 
 function settingsLayer(settings: Record<string, unknown> | undefined, at: PathSegment[], source: SourceMap): SettingEntry[] {
