@@ -1,0 +1,127 @@
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { loadDataset } from '../trainer/dataset.js';
+import { TrialPool } from '../trainer/pool.js';
+import type { BackendName, BackendPreference, TrainConfig, TrialSpec, WireError } from '../transport/protocol.js';
+
+/**
+ * One training measurement in a fresh process, so that its peak RSS is its own: `threads` worker
+ * threads of the real pool (dist/trainer/task/worker.js) each train one trial on the shared
+ * Fashion-MNIST at the same time. Run as `node dist/bench/training-probe.js '<ProbeRequest JSON>'`;
+ * prints one ProbeResult JSON line.
+ */
+
+export const TECHNIQUES = {
+  plain: {},
+  batch_norm: { batch_norm: true },
+  dropout: { dropout: 0.15 },
+  weight_decay: { weight_decay: 0.1 },
+} as const satisfies Record<string, Partial<TrainConfig>>;
+
+export type TechniqueName = keyof typeof TECHNIQUES;
+
+export interface ProbeRequest {
+  backend: BackendPreference;
+  technique: TechniqueName;
+  threads: number;
+  trainSize: number;
+  /** Test images evaluated per epoch (evaluation is not part of samples/s; fewer keeps slow backends short). */
+  testSize: number;
+  epochs: number;
+}
+
+export interface ProbeResult {
+  backend: BackendName | null;
+  error: WireError | null;
+  /** Per trial: the median training samples/s of its epochs after the first (warm-up) one. */
+  perTrialSamplesPerSecond: number[];
+  baselineRssBytes: number;
+  peakRssBytes: number;
+  wallMs: number;
+}
+
+/** The chapter-6 network: 784-100x4-10 ReLU, glorot_uniform, SGD(0.01), batch 128. */
+export function benchConfig(technique: TechniqueName, trainSize: number, epochs: number, seed: number): TrainConfig {
+  return {
+    dataset: 'fashion-mnist',
+    train_size: trainSize,
+    epochs,
+    batch_size: 128,
+    hidden_layers: 4,
+    units: 100,
+    activation: 'relu',
+    optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0, nesterov: false },
+    initializer: { name: 'glorot_uniform' },
+    batch_norm: false,
+    weight_decay: 0,
+    dropout: 0,
+    early_stopping: null,
+    seed,
+    ...TECHNIQUES[technique],
+  };
+}
+
+export async function probe(req: ProbeRequest): Promise<ProbeResult> {
+  const full = await loadDataset({ name: 'fashion-mnist' });
+  const dataset = { ...full, test: { ...full.test, count: Math.min(req.testSize, full.test.count) } };
+  const baselineRssBytes = process.memoryUsage.rss();
+  let peakRssBytes = baselineRssBytes;
+  const sampler = setInterval(() => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+  }, 20);
+  const pool = new TrialPool({ threads: req.threads });
+  const started = performance.now();
+  try {
+    const runs = Array.from({ length: req.threads }, async (_, i) => {
+      const sps: number[] = [];
+      const trial: TrialSpec = {
+        trialId: `bench-${i}`,
+        sweepId: 'bench',
+        study: 'bench',
+        config: benchConfig(req.technique, req.trainSize, req.epochs, i + 1),
+        attempt: 1,
+        dataset: dataset.identity,
+        backend: req.backend,
+      };
+      const outcome = await pool.run(trial, dataset, { onEpoch: (m) => sps.push(m.samples_per_second) });
+      return { outcome, sps };
+    });
+    const done = await Promise.all(runs);
+    const failed = done.find((d) => d.outcome.error !== null);
+    return {
+      backend: done[0]!.outcome.backend,
+      error: failed ? failed.outcome.error : null,
+      perTrialSamplesPerSecond: done.map((d) => median(d.sps.length > 1 ? d.sps.slice(1) : d.sps)),
+      baselineRssBytes,
+      peakRssBytes: Math.max(peakRssBytes, process.memoryUsage.rss()),
+      wallMs: performance.now() - started,
+    };
+  } finally {
+    clearInterval(sampler);
+    await pool.close();
+  }
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Threads for the "all cores busy" run. */
+export function allCores(): number {
+  return availableParallelism();
+}
+
+const request = process.argv[2];
+// Runs only as a child process's entry, not when the suite imports this module for its types.
+if (request !== undefined && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  probe(JSON.parse(request) as ProbeRequest).then(
+    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
