@@ -30,12 +30,12 @@ export function Leaderboard({ rows, selectedId, metric, study, maxRows, width }:
   const selected = Math.max(0, rows.findIndex((r) => r.trial.trialId === selectedId));
   const start = Math.min(Math.max(0, selected - Math.floor(maxRows / 2)), Math.max(0, rows.length - maxRows));
   const shown = rows.slice(start, start + maxRows);
-  const range = rows.length > shown.length ? ` · ${start + 1}-${start + shown.length} of ${rows.length}` : '';
+  const range = rows.length > shown.length ? ` ${start + 1}-${start + shown.length} of ${rows.length}` : '';
   return (
     <>
       <Text wrap="truncate-end">
-        <Text {...tone('title')}>Leaderboard</Text> by {metric.name} ({metric.goal}) · study: {study ?? 'all'}
-        {range}
+        <Text {...tone('title')}>Leaderboard</Text>
+        {range} by {metric.name} ({metric.goal}) · study: {study ?? 'all'}
       </Text>
       <Text wrap="truncate-end" {...tone('muted')}>
         {'  '}

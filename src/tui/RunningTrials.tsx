@@ -26,7 +26,7 @@ export function RunningTrials({ trials, maxRows, width }: RunningTrialsProps) {
     <>
       <Text wrap="truncate-end">
         <Text {...tone('title')}>Running</Text>
-        {cell(` ${trials.length}${hidden > 0 ? ` (${hidden} not shown)` : ''}`, 6 + varies)}{' '}
+        {cell(` ${trials.length}${hidden > 0 ? ` (+${hidden})` : ''}`, 6 + varies)}{' '}
         <Text {...tone('muted')}>
           {cell('epochs', BAR + 6)} {cell('loss', METRIC, 'right')} {cell('val_loss', METRIC, 'right')} {cell('loss', SPARK)} worker
         </Text>

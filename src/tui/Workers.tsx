@@ -20,7 +20,7 @@ export function Workers({ workers, maxRows, nowMs }: WorkersProps) {
       <Text wrap="truncate-end">
         <Text {...tone('title')}>Workers</Text> {workers.length}
         {lost > 0 ? <Text {...tone('bad')}> ({lost} lost)</Text> : null}
-        {sorted.length > maxRows ? ` (${sorted.length - maxRows} not shown)` : ''}
+        {sorted.length > maxRows ? ` (+${sorted.length - maxRows})` : ''}
       </Text>
       {sorted.slice(0, maxRows).map((w) => {
         const isLost = isWorkerLost(w, nowMs);
