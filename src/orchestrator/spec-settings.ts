@@ -95,13 +95,19 @@ export function applyLayer(base: TrainConfig, layer: readonly SettingEntry[]): {
     else problems.push({ ref: e.ref, setting: headOf(e.key), message: `repeats ${first.ref.path} (${first.ref.location}); keep one` });
   }
   const entries = [...seen.values()];
-  const config: Record<string, unknown> = { ...base };
+  // Nested objects are copied too, so no two configs (nor a config and its base) share one.
+  const config: Record<string, unknown> = {
+    ...base,
+    optimizer: { ...base.optimizer },
+    initializer: { ...base.initializer },
+    early_stopping: base.early_stopping === null ? null : { ...base.early_stopping },
+  };
   for (const e of entries) if (!e.key.includes('.') && !(e.key in NAMED) && e.key !== 'early_stopping') config[e.key] = e.value;
   for (const kind of Object.keys(NAMED) as NamedKind[]) {
     const fields = entries.filter((e) => headOf(e.key) === kind);
-    if (fields.length > 0) config[kind] = applyNamed(kind, base[kind] as unknown as Record<string, unknown>, fields, problems);
+    if (fields.length > 0) config[kind] = applyNamed(kind, config[kind] as Record<string, unknown>, fields, problems);
   }
-  config.early_stopping = applyEarlyStopping(base.early_stopping, entries.filter((e) => headOf(e.key) === 'early_stopping'), problems);
+  config.early_stopping = applyEarlyStopping(config.early_stopping as EarlyStoppingConfig | null, entries.filter((e) => headOf(e.key) === 'early_stopping'), problems);
   return { config: config as unknown as TrainConfig, problems };
 }
 
