@@ -104,7 +104,7 @@ export function trainTestPanelsSpec(options: TrainTestPanelsOptions): TopLevelSp
 function panel(trial: ReportTrial, measure: Measure, study: readonly ReportTrial[]): LayerSpec<Field> {
   const metrics = MEASURE_METRICS[measure];
   const values = SPLITS.flatMap((split) =>
-    finitePoints(trial.epochs, metrics[split]).map(([epoch, value]) => ({ split, epoch, value })),
+    finitePoints(trial.epochs, metrics[split]).map(([epoch, value]) => ({ trial: trial.trial.trialId, split, epoch, value })),
   );
   const layers: LayerSpec<Field>['layer'] = [
     {
@@ -114,6 +114,8 @@ function panel(trial: ReportTrial, measure: Measure, study: readonly ReportTrial
         x: epochAxis(study),
         y: { field: 'value', type: 'quantitative', title: metrics.title, scale: { zero: false } },
         color: { field: 'split', type: 'nominal', title: 'data', sort: null, scale: { domain: [...SPLITS], range: ['#1f77b4', '#ff7f0e'] } },
+        // One trial per panel, so this splits nothing; it names each line's trial for readers of the SVG.
+        detail: { field: 'trial', type: 'nominal' },
       },
     },
   ];

@@ -1,6 +1,6 @@
 import { latestAttemptEpochs, rankTrials, type SweepMetric } from '../orchestrator/leaderboard.js';
 import type { EpochRecord, SweepRecord, SweepStore, TrialRecord } from '../store/index.js';
-import { flattenPaths, type Scalar } from './config-paths.js';
+import { flattenPaths, valueAt, type Scalar } from './config-paths.js';
 
 /** Rows with named columns, ready for CSV or JSON. */
 export interface ExportTable {
@@ -29,24 +29,24 @@ export function exportTable(store: SweepStore, sweep: SweepRecord, what: ExportW
 function trialTable(trials: readonly TrialRecord[], epochs: readonly EpochRecord[], metric: SweepMetric): ExportTable {
   const ranked = new Map(rankTrials(trials, epochs, metric).map((row) => [row.trial.trialId, row]));
   const series = latestAttemptEpochs(trials, epochs);
-  const configs = trials.map((t) => new Map(flattenPaths(t.config, 'config')));
-  // The union of config paths in first-seen order: optimizers fill different fields.
-  const configColumns = [...new Set(configs.flatMap((c) => [...c.keys()]))];
+  // The union of config paths in first-seen order: optimizers fill different fields. A setting that
+  // is null in one trial and an object in another (early_stopping) gets a column of its own too,
+  // holding the object as JSON, so that "off" (empty) and "on" differ there.
+  const configColumns = [...new Set(trials.flatMap((t) => flattenPaths(t.config, 'config').map(([path]) => path)))];
   const columns = [
     'sweep_id', 'trial_id', 'study', 'position', 'varied', 'state', 'attempts', 'epochs', 'monitor_best_epoch',
     'backend', 'worker', 'error', 'started_at_ms', 'ended_at_ms',
     ...METRICS.map((m) => `final_${m}`), `best_${metric.name}`, `best_${metric.name}_epoch`, 'rank',
     ...configColumns,
   ];
-  const rows = trials.map((t, i): Scalar[] => {
+  const rows = trials.map((t): Scalar[] => {
     const last = series.get(t.trialId)?.at(-1);
     const row = ranked.get(t.trialId);
-    const config = configs[i] ?? new Map<string, Scalar>();
     return [
       t.sweepId, t.trialId, t.study, t.position, t.varied.join(';'), t.state, t.attempts, t.epochsDone, t.bestEpoch,
       t.backend, t.worker, t.error, t.startedAtMs, t.endedAtMs,
       ...METRICS.map((m) => finite(last?.[m])), row?.best ?? null, row?.bestEpoch ?? null, row?.rank ?? null,
-      ...configColumns.map((c) => config.get(c) ?? null),
+      ...configColumns.map((c) => scalar(valueAt(t.config, c.slice('config.'.length)))),
     ];
   });
   return { columns, rows };
@@ -61,6 +61,11 @@ function epochTable(trials: readonly TrialRecord[], epochs: readonly EpochRecord
       ...METRICS.map((m) => finite(e[m])), finite(e.seconds), finite(e.samples_per_second),
     ]),
   };
+}
+
+function scalar(value: unknown): Scalar {
+  if (value === undefined || value === null) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : (value as Scalar);
 }
 
 function finite(value: number | undefined): number | null {

@@ -36,8 +36,9 @@ export async function buildReport(model: ReportModel): Promise<ReportFile[]> {
 
 /** Reads the sweep from the store, builds its report and writes it into `outDir` (created if needed). */
 export async function writeReport(store: SweepStore, sweep: SweepRecord, outDir: string): Promise<string[]> {
-  const files = await buildReport(loadReportModel(store, sweep));
+  // The directory first: a bad --out fails before seconds of rendering.
   await writeOutput(outDir, () => mkdir(outDir, { recursive: true }));
+  const files = await buildReport(loadReportModel(store, sweep));
   const written: string[] = [];
   for (const file of files) {
     const path = join(outDir, file.name);
