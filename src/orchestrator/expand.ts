@@ -23,6 +23,7 @@ export interface ExpandOptions {
   allowLarge?: boolean;
 }
 
+/** Grids larger than this need `--yes`: a typo in a values list should not queue a month of work. */
 export const DEFAULT_MAX_TRIALS = 10_000;
 
 /**

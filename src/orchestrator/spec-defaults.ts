@@ -15,10 +15,15 @@ import type {
  * before it leaves the orchestrator, so no worker ever applies a default of its own.
  */
 
+/** Every optimizer a sweep can name, in the order help and did-you-mean list them. */
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adagrad', 'adadelta', 'rmsprop', 'adam', 'nadam'] as const satisfies readonly OptimizerName[];
+/** Keras kernel initializers a sweep can name. */
 export const INITIALIZER_NAMES = ['glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'random_normal'] as const satisfies readonly InitializerName[];
+/** Hidden-layer activations. */
 export const ACTIVATION_NAMES = ['relu', 'sigmoid', 'tanh'] as const satisfies readonly ActivationName[];
+/** Datasets a trial can train on. */
 export const DATASET_NAMES = ['fashion-mnist', 'mnist'] as const satisfies readonly DatasetName[];
+/** Keras's epoch log keys, the metrics a sweep can rank by or monitor. */
 export const METRIC_NAMES = ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const satisfies readonly MetricName[];
 /** Both datasets have 60,000 training images; `train_size` cannot ask for more. */
 export const TRAIN_IMAGES = 60_000;

@@ -6,6 +6,7 @@ import {
   INITIALIZER_DEFAULTS,
   INITIALIZER_NAMES,
   METRIC_ALIASES,
+  METRIC_NAMES,
   OPTIMIZER_DEFAULTS,
   OPTIMIZER_FIELD_ALIASES,
   OPTIMIZER_NAMES,
@@ -27,7 +28,7 @@ function doc<T extends z.ZodType>(schema: T, description: string, id?: string): 
 }
 
 const positiveInt = () => z.int().min(1);
-const metricName = z.enum(['loss', 'accuracy', 'val_loss', 'val_accuracy', ...(Object.keys(METRIC_ALIASES) as ['acc', 'val_acc'])]);
+const metricName = z.enum([...METRIC_NAMES, ...(Object.keys(METRIC_ALIASES) as ['acc', 'val_acc'])]);
 
 /** Each optimizer hyperparameter and its rule; which optimizer reads which is OPTIMIZER_DEFAULTS. */
 const optimizerFields = {

@@ -33,6 +33,11 @@ export interface ResolvedSweep {
   ignoredKeys: string[];
 }
 
+/**
+ * One study: a resolved base and the parameters whose grid runs over it. Sweep-level `parameters`
+ * apply to every study, so that a sweep-wide axis (seeds, say) is written once; a study declaring
+ * the same path replaces the sweep's, just as its `base` overrides the sweep's `base`.
+ */
 export interface ResolvedStudy {
   name: string;
   description: string | null;
