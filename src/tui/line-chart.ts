@@ -40,8 +40,9 @@ export function plotLines(series: readonly (readonly number[])[], width: number,
         continue;
       }
       const row = rowOf(v);
-      const from = previous === null ? row : Math.min(previous, row);
-      const to = previous === null ? row : Math.max(previous, row);
+      // The rows between this column's point and the previous one's, this point included.
+      const from = previous === null || row <= previous ? row : previous + 1;
+      const to = previous === null || row >= previous ? row : previous - 1;
       for (let r = from; r <= to; r += 1) mark(rows, r, c, s);
       previous = row;
       if (values.length <= 1) break;
