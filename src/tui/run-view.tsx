@@ -24,6 +24,8 @@ export interface RunViewOptions {
   stdin?: NodeJS.ReadStream;
   /** @default 10 */
   maxFps?: number;
+  /** Route console.* above the dashboard instead of through it. @default true */
+  patchConsole?: boolean;
 }
 
 /** The dashboard of an embedded run, fed the controller's events. */
@@ -45,7 +47,7 @@ export function createRunView(options: RunViewOptions): RunView {
     stdout: options.stdout ?? process.stdout,
     stdin: options.stdin ?? process.stdin,
     exitOnCtrlC: false,
-    patchConsole: true,
+    patchConsole: options.patchConsole ?? true,
     maxFps: options.maxFps ?? 10,
   });
   let closing: Promise<void> | undefined;

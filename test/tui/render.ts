@@ -3,7 +3,7 @@ import { render } from 'ink';
 import type { ReactElement } from 'react';
 
 /** A stdout of a given size that keeps every frame (Ink in debug mode writes whole frames). */
-class FakeStdout extends EventEmitter {
+export class FakeStdout extends EventEmitter {
   frames: string[] = [];
   isTTY = true;
   constructor(
@@ -23,7 +23,7 @@ class FakeStdout extends EventEmitter {
   }
 }
 
-class FakeStdin extends EventEmitter {
+export class FakeStdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
   write(data: string): void {
