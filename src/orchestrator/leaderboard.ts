@@ -68,7 +68,7 @@ function valueAt(root: unknown, path: string): unknown {
   return value;
 }
 
-/** Objects with a `name` print as name(field=value,...) with learning_rate shortened to lr. */
+/** Objects with a `name` print as name(field=value,...), others as {field=value,...}; learning_rate shortens to lr. */
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'none';
   if (typeof value !== 'object') return String(value);
@@ -77,6 +77,6 @@ function formatValue(value: unknown): string {
     .filter(([key]) => ['learning_rate', 'stddev', 'monitor', 'patience', 'momentum'].includes(key))
     .filter(([key, v]) => !(key === 'momentum' && v === 0))
     .map(([key, v]) => `${key === 'learning_rate' ? 'lr' : key}=${String(v)}`);
-  const head = typeof name === 'string' ? name : '';
-  return shown.length > 0 ? `${head}(${shown.join(',')})` : head || JSON.stringify(value);
+  if (typeof name !== 'string') return shown.length > 0 ? `{${shown.join(',')}}` : JSON.stringify(value);
+  return shown.length > 0 ? `${name}(${shown.join(',')})` : name;
 }
