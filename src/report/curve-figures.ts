@@ -139,14 +139,18 @@ function stopMarker(epoch: number, lastEpoch: number): LayerSpec<Field>['layer']
   ];
 }
 
-/** The x axis of every curve: whole epochs from 1 to the most any trial of the study plans. */
+/**
+ * The x axis of every curve: whole epochs up to the most any trial of the study plans, so that a
+ * stopped or running trial shows how far it got. From 0 rather than 1 so that the ticks fall on
+ * round numbers (0, 50, ... 300) as in the reference's plots.
+ */
 function epochAxis(study: readonly ReportTrial[]): PositionDef<Field> {
   return {
     field: 'epoch',
     type: 'quantitative',
     title: 'epoch',
-    scale: { domain: [1, plannedEpochs(study)], nice: false },
-    axis: { tickMinStep: 1, format: 'd' },
+    scale: { domain: [0, plannedEpochs(study)], nice: false },
+    axis: { tickMinStep: 1, tickCount: 8, format: 'd' },
   };
 }
 

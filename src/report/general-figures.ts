@@ -32,10 +32,13 @@ export function generalCurvesSpec(title: string, trials: readonly ReportTrial[],
  * natural order, the metric min-max scaled) so that nominal and numeric parameters share one chart.
  */
 export function parallelCoordinatesSpec(title: string, study: ReportStudy, influences: readonly ParameterInfluence[], metric: SweepMetric): TopLevelSpec {
-  const finals = study.trials.flatMap((t) => {
-    const value = finalValue(t);
-    return value === null ? [] : [{ t, value }];
-  });
+  // Worst first, so that the best trials are drawn last, on top of a dense grid's other lines.
+  const finals = study.trials
+    .flatMap((t) => {
+      const value = finalValue(t);
+      return value === null ? [] : [{ t, value }];
+    })
+    .sort((a, b) => (metric.goal === 'minimize' ? b.value - a.value : a.value - b.value));
   const min = Math.min(...finals.map((f) => f.value));
   const max = Math.max(...finals.map((f) => f.value));
   const scaled = (v: number): number => (max > min ? (v - min) / (max - min) : 0.5);
@@ -64,7 +67,9 @@ export function parallelCoordinatesSpec(title: string, study: ReportStudy, influ
       { data: { values: axes.map((axis) => ({ axis })) }, mark: { type: 'rule', color: '#999' }, encoding: { x } },
       {
         data: { values: lines },
-        mark: { type: 'line', opacity: 0.8 },
+        // strokeOpacity, not opacity: resvg composites a layer per element with `opacity`, which
+        // takes seconds per thousand lines.
+        mark: { type: 'line', strokeOpacity: 0.8 },
         encoding: {
           x,
           y,
