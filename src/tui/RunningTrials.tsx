@@ -20,13 +20,18 @@ const METRIC = 8;
 /** One row per running trial: epoch progress, current loss and val_loss, the loss so far, its worker. */
 export function RunningTrials({ trials, maxRows, width }: RunningTrialsProps) {
   const tone = useTheme();
-  const varies = Math.max(6, width - (2 + 10 + 1 + 1 + BAR + 1 + 5 + 1 + METRIC + 1 + METRIC + 1 + SPARK + 1 + WORKER));
+  // Narrow terminals drop the study column (the leaderboard shows it) to keep what varies legible.
+  const study = width >= 100 ? 10 : 0;
+  const studyCells = study > 0 ? study + 1 : 0;
+  const varies = Math.max(6, width - (2 + studyCells + 1 + BAR + 1 + 5 + 1 + METRIC + 1 + METRIC + 1 + SPARK + 1 + WORKER));
   const hidden = trials.length - maxRows;
+  const count = ` ${trials.length}${hidden > 0 ? ` (+${hidden})` : ''}`;
   return (
     <>
       <Text wrap="truncate-end">
         <Text {...tone('title')}>Running</Text>
-        {cell(` ${trials.length}${hidden > 0 ? ` (+${hidden})` : ''}`, 6 + varies)}{' '}
+        {/* Pads the title so the column labels sit over the bar (after the indent, study and varies). */}
+        {cell(count, Math.max(count.length, 2 + studyCells + varies + 1 - 'Running'.length - 1))}{' '}
         <Text {...tone('muted')}>
           {cell('epochs', BAR + 6)} {cell('loss', METRIC, 'right')} {cell('val_loss', METRIC, 'right')} {cell('loss', SPARK)} worker
         </Text>
@@ -37,7 +42,8 @@ export function RunningTrials({ trials, maxRows, width }: RunningTrialsProps) {
         return (
           <Text key={record.trialId} wrap="truncate-end">
             {'  '}
-            {cell(record.study, 10)} {cell(describeVaried(record), varies)} <Text {...tone('info')}>{progressBar(done, BAR)}</Text>{' '}
+            {study > 0 ? `${cell(record.study, study)} ` : ''}
+            {cell(describeVaried(record), varies)} <Text {...tone('info')}>{progressBar(done, BAR)}</Text>{' '}
             {cell(`${epochs.length}/${record.config.epochs}`, 5, 'right')} {cell(formatMetric(last?.loss), METRIC, 'right')}{' '}
             {cell(formatMetric(last?.val_loss), METRIC, 'right')} <Text {...tone('series0')}>{cell(sparkline(epochs.map((e) => e.loss), SPARK), SPARK)}</Text>{' '}
             {cell(record.worker ?? '-', WORKER)}
