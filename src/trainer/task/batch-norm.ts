@@ -21,10 +21,25 @@ export interface BatchNormParams {
 
 /** What the backward pass needs from the forward pass. */
 export interface BatchNormCache {
-  /** The normalised input, (x - mean) / sqrt(var + eps). */
-  xhat: tf.Tensor;
+  /** x - mean(x). */
+  centered: tf.Tensor;
   /** 1 / sqrt(var + eps), per feature. */
   invStd: tf.Tensor;
+}
+
+/** Scalars the update rules reuse every step; the model owns them (see `createBatchNormConstants`). */
+export interface BatchNormConstants {
+  momentum: tf.Scalar;
+  oneMinusMomentum: tf.Scalar;
+  epsilon: tf.Scalar;
+}
+
+export function createBatchNormConstants(): BatchNormConstants {
+  return {
+    momentum: tf.keep(tf.scalar(BN_MOMENTUM)),
+    oneMinusMomentum: tf.keep(tf.scalar(1 - BN_MOMENTUM)),
+    epsilon: tf.keep(tf.scalar(BN_EPSILON)),
+  };
 }
 
 export function createBatchNorm(features: number): BatchNormParams {
@@ -37,16 +52,16 @@ export function createBatchNorm(features: number): BatchNormParams {
 }
 
 /** Training-mode forward; also updates the moving averages. Call inside tf.tidy. */
-export function batchNormTrain(x: tf.Tensor, p: BatchNormParams): { y: tf.Tensor; cache: BatchNormCache } {
+export function batchNormTrain(x: tf.Tensor, p: BatchNormParams, c: BatchNormConstants): { y: tf.Tensor; cache: BatchNormCache } {
   const mean = tf.mean(x, 0);
   const centered = tf.sub(x, mean);
   const variance = tf.mean(tf.square(centered), 0);
-  const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON));
-  const xhat = tf.mul(centered, invStd);
-  const y = tf.add(tf.mul(xhat, p.gamma), p.beta);
-  p.movingMean.assign(tf.add(tf.mul(p.movingMean, BN_MOMENTUM), tf.mul(mean, 1 - BN_MOMENTUM)));
-  p.movingVariance.assign(tf.add(tf.mul(p.movingVariance, BN_MOMENTUM), tf.mul(variance, 1 - BN_MOMENTUM)));
-  return { y, cache: { xhat, invStd } };
+  const invStd = tf.rsqrt(tf.add(variance, c.epsilon));
+  // gamma * (x - mean) / std + beta, with gamma / std folded into one per-feature factor.
+  const y = tf.add(tf.mul(centered, tf.mul(invStd, p.gamma)), p.beta);
+  p.movingMean.assign(tf.add(tf.mul(p.movingMean, c.momentum), tf.mul(mean, c.oneMinusMomentum)));
+  p.movingVariance.assign(tf.add(tf.mul(p.movingVariance, c.momentum), tf.mul(variance, c.oneMinusMomentum)));
+  return { y, cache: { centered, invStd } };
 }
 
 /** Inference-mode forward with the moving averages. */
@@ -55,18 +70,18 @@ export function batchNormInfer(x: tf.Tensor, p: BatchNormParams): tf.Tensor {
 }
 
 /**
- * Gradients of the training-mode forward:
- * dbeta = sum(dy), dgamma = sum(dy * xhat), dx = gamma * invStd / n * (n * dy - dbeta - xhat * dgamma).
+ * Gradients of the training-mode forward, with xhat = centered * invStd and n rows:
+ * dbeta = sum(dy), dgamma = sum(dy * xhat) = invStd * sum(dy * centered),
+ * dx = gamma * invStd * (dy - dbeta / n - xhat * dgamma / n)
+ *    = dy * k - centered * (k * invStd * dgamma / n) - k * dbeta / n,  k = gamma * invStd.
  */
-export function batchNormBackward(
-  dy: tf.Tensor,
-  cache: BatchNormCache,
-  p: BatchNormParams,
-): { dx: tf.Tensor; dgamma: tf.Tensor; dbeta: tf.Tensor } {
-  const n = dy.shape[0];
+export function batchNormBackward(dy: tf.Tensor, cache: BatchNormCache, p: BatchNormParams): { dx: tf.Tensor; dgamma: tf.Tensor; dbeta: tf.Tensor } {
+  const invN = 1 / dy.shape[0]!;
   const dbeta = tf.sum(dy, 0);
-  const dgamma = tf.sum(tf.mul(dy, cache.xhat), 0);
-  const scale = tf.mul(tf.mul(p.gamma, cache.invStd), 1 / n);
-  const inner = tf.sub(tf.sub(tf.mul(dy, n), dbeta), tf.mul(cache.xhat, dgamma));
-  return { dx: tf.mul(inner, scale), dgamma, dbeta };
+  const dgamma = tf.mul(tf.sum(tf.mul(dy, cache.centered), 0), cache.invStd);
+  const k = tf.mul(p.gamma, cache.invStd);
+  const kCentered = tf.mul(tf.mul(k, cache.invStd), tf.mul(dgamma, invN));
+  const shift = tf.mul(k, tf.mul(dbeta, invN));
+  const dx = tf.sub(tf.sub(tf.mul(dy, k), tf.mul(cache.centered, kCentered)), shift);
+  return { dx, dgamma, dbeta };
 }

@@ -6,6 +6,8 @@ import {
   batchNormInfer,
   batchNormTrain,
   createBatchNorm,
+  createBatchNormConstants,
+  type BatchNormConstants,
   type BatchNormCache,
   type BatchNormParams,
 } from './batch-norm.js';
@@ -65,9 +67,11 @@ export class Mlp {
   /** Every variable, moving averages included: what Keras's get_weights returns. */
   readonly weights: readonly tf.Variable[];
   private maskBuffer: Float32Array = new Float32Array(0);
+  private readonly bnConstants: BatchNormConstants | null;
 
   constructor(options: MlpOptions, rng: Rng) {
     this.options = options;
+    this.bnConstants = options.batchNorm ? createBatchNormConstants() : null;
     const trainable: tf.Variable[] = [];
     const weights: tf.Variable[] = [];
     let fanIn = options.inputSize;
@@ -104,7 +108,7 @@ export class Mlp {
       let bnCache: BatchNormCache | null = null;
       if (layer.bn) {
         const z = tf.fused.matMul({ a: input, b: layer.kernel, bias: layer.bias });
-        const bn = batchNormTrain(z, layer.bn);
+        const bn = batchNormTrain(z, layer.bn, this.bnConstants!);
         bnCache = bn.cache;
         activated = this.activate(bn.y);
       } else {
@@ -184,6 +188,7 @@ export class Mlp {
 
   dispose(): void {
     for (const w of this.weights) w.dispose();
+    if (this.bnConstants) tf.dispose(Object.values(this.bnConstants));
   }
 
   private denseActivated(input: tf.Tensor, layer: HiddenLayer): tf.Tensor {
@@ -220,11 +225,9 @@ export class Mlp {
   private dropoutMask(rows: number, rng: Rng): tf.Tensor {
     const size = rows * this.options.units;
     if (this.maskBuffer.length < size) this.maskBuffer = new Float32Array(size);
-    const rate = this.options.dropout;
-    const scale = 1 / (1 - rate);
-    const buf = this.maskBuffer;
-    for (let i = 0; i < size; i++) buf[i] = rng.uniform() >= rate ? scale : 0;
-    return tf.tensor2d(buf.subarray(0, size), [rows, this.options.units]);
+    const mask = this.maskBuffer.subarray(0, size);
+    rng.fillKeepMask(mask, this.options.dropout, 1 / (1 - this.options.dropout));
+    return tf.tensor2d(mask, [rows, this.options.units]);
   }
 }
 
