@@ -13,7 +13,6 @@ import type { SharedDataset } from '../trainer/task-input.js';
 import { createMemoryQueue } from '../transport/memory-queue.js';
 import type { BackendPreference, DatasetIdentity, DatasetName } from '../transport/protocol.js';
 import { createPlainOutput } from '../tui/plain-output.js';
-import { createRunView } from '../tui/run-view.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command, type CommandContext } from './context.js';
 import { printSweepResults } from './results.js';
 import { EXIT } from './usage.js';
@@ -136,7 +135,8 @@ async function runLocally(
   };
   // The dashboard (a terminal, no --no-tui) reads the same events as the plain output; q in it
   // asks, then cancels like Ctrl-C; once it unmounts the plain leaderboard follows as before.
-  const view = options.tui ? createRunView({ store, color: !context.env.noColor, onStop: () => cancel.abort(), onInterrupt: onSigint }) : undefined;
+  // Loaded only when drawn: Ink and React are a large part of start-up.
+  const view = options.tui ? (await import('../tui/index.js')).createRunView({ store, color: !context.env.noColor, onStop: () => cancel.abort(), onInterrupt: onSigint }) : undefined;
   const onEvent: SweepEventListener = view?.onEvent ?? createPlainOutput({ write: context.out, verbose: options.verbose });
   const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identities, backend: options.backend, onEvent });
 

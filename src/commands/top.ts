@@ -1,6 +1,5 @@
 import { UsageError } from '../errors.js';
 import { openSqliteStore } from '../store/index.js';
-import { runTopView } from '../tui/top-view.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command } from './context.js';
 import { EXIT } from './usage.js';
 
@@ -35,6 +34,9 @@ Options:
           ref === undefined ? `no sweeps in ${storePathOf(context)} yet; start one with \`sweep run FILE\`` : `no sweep '${ref}' in ${storePathOf(context)}; \`sweep ls\` lists them`,
         );
       }
+      // Loaded here, not at the top: every command's module is imported at start-up, and Ink and
+      // React are a large part of it.
+      const { runTopView } = await import('../tui/index.js');
       await runTopView({ store, sweepId: sweep.id, intervalMs, color: !context.env.noColor });
       return EXIT.ok;
     } finally {
