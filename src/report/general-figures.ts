@@ -32,29 +32,7 @@ export function generalCurvesSpec(title: string, trials: readonly ReportTrial[],
  * natural order, the metric min-max scaled) so that nominal and numeric parameters share one chart.
  */
 export function parallelCoordinatesSpec(title: string, study: ReportStudy, influences: readonly ParameterInfluence[], metric: SweepMetric): TopLevelSpec {
-  // Worst first, so that the best trials are drawn last, on top of a dense grid's other lines.
-  const finals = study.trials
-    .flatMap((t) => {
-      const value = finalValue(t);
-      return value === null ? [] : [{ t, value }];
-    })
-    .sort((a, b) => (metric.goal === 'minimize' ? b.value - a.value : a.value - b.value));
-  const min = Math.min(...finals.map((f) => f.value));
-  const max = Math.max(...finals.map((f) => f.value));
-  const scaled = (v: number): number => (max > min ? (v - min) / (max - min) : 0.5);
-  // Axes in the order the sweep file names the parameters.
-  const paths = study.varied;
-  const metricAxis = `final ${metric.name}`;
-  const axes = [...paths, metricAxis];
-
-  const lines = finals.flatMap(({ t, value }) => [
-    ...paths.map((path) => ({ trial: t.trial.trialId, axis: path, position: levelOf(influences, path, t)?.position ?? 0.5, final: value })),
-    { trial: t.trial.trialId, axis: metricAxis, position: scaled(value), final: value },
-  ]);
-  const ticks = [
-    ...paths.flatMap((path) => (influences.find((i) => i.path === path)?.levels ?? []).map((l) => ({ axis: path, position: l.position, text: l.label }))),
-    ...(finals.length > 0 ? [min, max].filter((v, i) => i === 0 || v !== min).map((v) => ({ axis: metricAxis, position: scaled(v), text: formatMetric(v) })) : []),
-  ];
+  const { axes, lines, ticks } = parallelData(study, influences, metric);
   const x: PositionDef<Field> = { field: 'axis', type: 'nominal', title: null, sort: axes, scale: { domain: axes, type: 'point', padding: 0.25 }, axis: { orient: 'top', labelAngle: 0, domain: false, ticks: false, labelFontWeight: 'bold', labelLimit: 220 } };
   // A margin above and below keeps the end labels clear of the axis names.
   const y: PositionDef<Field> = { field: 'position', type: 'quantitative', scale: { domain: [-0.06, 1.06] }, axis: null };
@@ -73,7 +51,7 @@ export function parallelCoordinatesSpec(title: string, study: ReportStudy, influ
         encoding: {
           x,
           y,
-          color: { field: 'final', type: 'quantitative', title: metricAxis, scale: { scheme: 'viridis', reverse: metric.goal === 'minimize' } },
+          color: { field: 'final', type: 'quantitative', title: `final ${metric.name}`, scale: { scheme: 'viridis', reverse: metric.goal === 'minimize' } },
           detail: { field: 'trial', type: 'nominal' },
         },
       },
@@ -92,4 +70,35 @@ function levelOf(influences: readonly ParameterInfluence[], path: string, trial:
 
 function levelLabel(influence: ParameterInfluence, trial: ReportTrial): string {
   return influence.levels.find((l) => l.trialIds.includes(trial.trial.trialId))?.label ?? String(valueAt(trial.trial.config, influence.path));
+}
+
+interface ParallelData {
+  axes: string[];
+  lines: { trial: string; axis: string; position: number; final: number }[];
+  ticks: { axis: string; position: number; text: string }[];
+}
+
+function parallelData(study: ReportStudy, influences: readonly ParameterInfluence[], metric: SweepMetric): ParallelData {
+  // Worst first, so that the best trials are drawn last, on top of a dense grid's other lines.
+  const finals = study.trials
+    .flatMap((t) => {
+      const value = finalValue(t);
+      return value === null ? [] : [{ t, value }];
+    })
+    .sort((a, b) => (metric.goal === 'minimize' ? b.value - a.value : a.value - b.value));
+  const min = Math.min(...finals.map((f) => f.value));
+  const max = Math.max(...finals.map((f) => f.value));
+  const scaled = (v: number): number => (max > min ? (v - min) / (max - min) : 0.5);
+  // Axes in the order the sweep file names the parameters.
+  const paths = study.varied;
+  const metricAxis = `final ${metric.name}`;
+  const lines = finals.flatMap(({ t, value }) => [
+    ...paths.map((path) => ({ trial: t.trial.trialId, axis: path, position: levelOf(influences, path, t)?.position ?? 0.5, final: value })),
+    { trial: t.trial.trialId, axis: metricAxis, position: scaled(value), final: value },
+  ]);
+  const levelTicks = paths.flatMap((path) =>
+    (influences.find((i) => i.path === path)?.levels ?? []).map((l) => ({ axis: path, position: l.position, text: l.label })),
+  );
+  const metricTicks = finals.length === 0 ? [] : [...new Set([min, max])].map((v) => ({ axis: metricAxis, position: scaled(v), text: formatMetric(v) }));
+  return { axes: [...paths, metricAxis], lines, ticks: [...levelTicks, ...metricTicks] };
 }

@@ -2,7 +2,6 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestAttemptEpochs } from '../../src/orchestrator/leaderboard.js';
-import { valueAt } from '../../src/report/config-paths.js';
 import { openSqliteStore, type EpochRecord, type SweepStore, type TrialRecord } from '../../src/store/index.js';
 import { parseCsv } from './csv.js';
 import { buildReportFixture, type ReportFixture } from './fixture.js';
@@ -21,6 +20,11 @@ afterAll(() => {
 });
 
 type Row = Record<string, unknown>;
+
+/** The value at a dotted path, read here rather than with the exporter's own helper. */
+function at(root: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), root);
+}
 
 /** CSV text -> objects keyed by the header, every value a string ('' for none). */
 function csvObjects(text: string): Row[] {
@@ -62,7 +66,7 @@ function expectTrials(rows: Row[], trials: TrialRecord[], epochs: EpochRecord[],
     for (const m of ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const) expect(row[`final_${m}`]).toEqual(cell(last?.[m], format));
     // Every config setting, at its dotted path, and no column without one.
     const configColumns = Object.keys(row).filter((k) => k.startsWith('config.'));
-    for (const column of configColumns) expect(row[column], `${t.trialId} ${column}`).toEqual(cell(valueAt(t, column), format));
+    for (const column of configColumns) expect(row[column], `${t.trialId} ${column}`).toEqual(cell(at(t, column), format));
     expect(configColumns).toEqual(expect.arrayContaining(['config.optimizer.name', 'config.optimizer.learning_rate', 'config.dropout', 'config.seed']));
     const early = t.config.early_stopping;
     if (early) expect(row['config.early_stopping.patience']).toEqual(cell(early.patience, format));

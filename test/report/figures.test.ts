@@ -11,12 +11,14 @@ let fixture: ReportFixture;
 let store: SweepStore;
 let demo: ReportFile[];
 let grid: ReportFile[];
+let kinds: ReportFile[];
 
 beforeAll(async () => {
   fixture = buildReportFixture();
   store = openSqliteStore(fixture.storePath, { readonly: true });
   demo = await buildReport(loadReportModel(store, store.getSweep(fixture.running)!));
   grid = await buildReport(loadReportModel(store, store.getSweep(fixture.grid)!));
+  kinds = await buildReport(loadReportModel(store, store.getSweep(fixture.kinds)!));
 });
 afterAll(() => {
   store.close();
@@ -97,6 +99,60 @@ describe('early stopping study figure', () => {
     expect(words.filter((w) => w === 'stopped at epoch 4')).toHaveLength(2);
     expect(words).toEqual(expect.arrayContaining(['with early stopping (val_loss, patience 2)', 'without early stopping', 'accuracy', 'loss (cross-entropy)', 'epoch', 'training', 'test']));
     expect(words.some((w) => w.startsWith('early_stopping: '))).toBe(true);
+  });
+});
+
+describe('the other chapter-6 experiments', () => {
+  /** Each line's trial and the value its aria label gives for the first epoch. */
+  function firstValues(svg: string, yTitle: string): Map<string, number> {
+    const pattern = new RegExp(`${yTitle.replace(/[()]/g, '\\$&')}: ([\\d.]+)`);
+    return new Map(lineMarks(svg).map((l) => [trialOf(l.label)!, Number(pattern.exec(l.label)?.[1])]));
+  }
+  const epoch1 = (id: string) => store.listEpochs(fixture.kinds, id)[0]!;
+
+  it('plots training loss per initializer', () => {
+    const svg = text(kinds, 'initializers.svg');
+    const values = firstValues(svg, 'training loss (cross-entropy)');
+    expect([...values.keys()].sort()).toEqual(['init-he', 'init-rn']);
+    for (const [id, value] of values) expect(value).toBeCloseTo(epoch1(id).loss, 6);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['initializers: training loss by initializer', 'he_uniform', 'random_normal(stddev=0.01)']));
+  });
+
+  it('plots training accuracy with and without batch norm', () => {
+    const svg = text(kinds, 'batch_norm.svg');
+    const values = firstValues(svg, 'training accuracy');
+    expect([...values.keys()].sort()).toEqual(['bn-off', 'bn-on']);
+    for (const [id, value] of values) expect(value).toBeCloseTo(epoch1(id).accuracy, 6);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['with batch norm', 'without batch norm']));
+  });
+
+  it('plots training and test accuracy in a panel per weight decay setting', () => {
+    const svg = text(kinds, 'weight_decay.svg');
+    const lines = lineMarks(svg);
+    expect(lines).toHaveLength(4);
+    for (const line of lines) {
+      const e = epoch1(trialOf(line.label)!);
+      const value = Number(/accuracy: ([\d.]+)/.exec(line.label)?.[1]);
+      expect(value).toBeCloseTo(line.label.includes('data: training') ? e.accuracy : e.val_accuracy, 6);
+    }
+    expect(texts(svg)).toEqual(expect.arrayContaining(['with weight decay 0.1', 'without weight decay', 'accuracy']));
+    expect(texts(svg)).not.toContain('loss (cross-entropy)');
+  });
+
+  it('plots training and test accuracy and loss in panels per dropout setting', () => {
+    const svg = text(kinds, 'dropout.svg');
+    const lines = lineMarks(svg);
+    expect(lines).toHaveLength(8);
+    for (const line of lines) {
+      const e = epoch1(trialOf(line.label)!);
+      const training = line.label.includes('data: training');
+      const accuracy = /; accuracy: ([\d.]+)/.exec(line.label)?.[1];
+      const loss = /loss \(cross-entropy\): ([\d.]+)/.exec(line.label)?.[1];
+      if (accuracy !== undefined) expect(Number(accuracy)).toBeCloseTo(training ? e.accuracy : e.val_accuracy, 6);
+      else expect(Number(loss)).toBeCloseTo(training ? e.loss : e.val_loss, 6);
+    }
+    expect(texts(svg)).toEqual(expect.arrayContaining(['with dropout 0.15', 'without dropout', 'accuracy', 'loss (cross-entropy)']));
+    expect(countMarks(svg, 'rule mark')).toBe(0);
   });
 });
 

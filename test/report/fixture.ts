@@ -12,6 +12,8 @@ export interface ReportFixture {
   running: string;
   /** A finished optimizer x dropout grid in one study, with a failed and a queued trial. */
   grid: string;
+  /** Finished: the other four chapter-6 experiments (initializers, batch_norm, weight_decay, dropout), two trials each. */
+  kinds: string;
 }
 
 const T0 = 1_700_000_000_000;
@@ -61,7 +63,22 @@ export function buildReportFixture(): ReportFixture {
     runTrial(store, grid.id, gridTrials[4]!.trialId, 1, 2, 'failed', (e) => curve(e, 2.2, 0.2), tick, 'TrainerError: bad "shape", expected [128,10]\nat layer 3');
     // gridTrials[5] stays queued with no epochs.
     store.setSweepStatus(grid.id, 'finished');
-    return { storePath, dir, running: running.id, grid: grid.id };
+
+    const kinds = store.createSweep(sweepInput('kinds', 'val_loss', 'minimize'));
+    const kindTrials = [
+      trial('init-he', 'initializers', 0, { initializer: { name: 'he_uniform' } }, ['initializer']),
+      trial('init-rn', 'initializers', 1, { initializer: { name: 'random_normal', mean: 0, stddev: 0.01 } }, ['initializer']),
+      trial('bn-on', 'batch_norm', 2, { batch_norm: true }, ['batch_norm']),
+      trial('bn-off', 'batch_norm', 3, { batch_norm: false }, ['batch_norm']),
+      trial('wd-on', 'weight_decay', 4, { weight_decay: 0.1 }, ['weight_decay']),
+      trial('wd-off', 'weight_decay', 5, { weight_decay: 0 }, ['weight_decay']),
+      trial('do-on', 'dropout', 6, { dropout: 0.15 }, ['dropout']),
+      trial('do-off', 'dropout', 7, { dropout: 0 }, ['dropout']),
+    ];
+    store.addTrials(kinds.id, kindTrials);
+    for (const [i, t] of kindTrials.entries()) runTrial(store, kinds.id, t.trialId, 1, 6, 'completed', (e) => curve(e, 2.3, 0.2 + 0.1 * i), tick);
+    store.setSweepStatus(kinds.id, 'finished');
+    return { storePath, dir, running: running.id, grid: grid.id, kinds: kinds.id };
   } finally {
     store.close();
   }
