@@ -84,6 +84,13 @@ export interface TrainConfig {
   seed: number;
 }
 
+/**
+ * The version of the messages below as they travel over a network queue. A receiver rejects a
+ * message with another version (with an error naming both) instead of guessing at its shape; bump it
+ * whenever a field changes meaning or a required field is added.
+ */
+export const PROTOCOL_VERSION = 1;
+
 /** A unit of work: one attempt at one trial. */
 export interface TrialSpec {
   /** Stable hash of study + resolved config. */
@@ -96,6 +103,11 @@ export interface TrialSpec {
   /** What the worker must hold to run this trial (checked before training). */
   dataset: DatasetIdentity;
   backend: BackendPreference;
+  /**
+   * Deliveries of this submission a queue makes before giving up on the trial (each is an attempt;
+   * a worker that vanished mid-trial used one). The queue then reports the trial as abandoned. @default 3
+   */
+  maxAttempts?: number;
 }
 
 export interface DatasetIdentity {

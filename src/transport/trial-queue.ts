@@ -26,9 +26,20 @@ export interface TrialDispatcher {
    */
   reports(): AsyncIterable<Delivery<WorkerReport>>;
   /**
+   * Present when queued trials and unacked reports outlive the orchestrator (JetStream). Yields the
+   * reports that were published while no orchestrator was listening and ends once they have all
+   * been delivered; `reports()` then continues after them. The controller applies this backlog
+   * before deciding what to queue, so a trial that finished while it was away is not run again and
+   * one still running on a live worker is neither queued twice nor moved back to `queued`.
+   */
+  backlog?(): AsyncIterable<Delivery<WorkerReport>>;
+  /**
    * Withdraws a sweep's queued trials and asks workers to abort its running ones. Resolves with the
    * ids of the trials withdrawn before any worker took them: only those will never report. A trial
-   * a worker already holds reports its own end (normally `cancelled`).
+   * a worker already holds reports its own end (normally `cancelled`). A durable queue cannot tell a
+   * delivery held by a live worker from one whose worker died, so it also lists trials it withdrew
+   * after a delivery; a report from such a trial's worker then arrives after its end and changes
+   * nothing.
    */
   cancel(sweepId: string): Promise<string[]>;
   close(): Promise<void>;
@@ -84,4 +95,14 @@ export type WorkerReport =
   | { type: 'backend'; sweepId: string; trialId: string; attempt: number; backend: string }
   | { type: 'epoch'; sweepId: string; trialId: string; attempt: number; metrics: EpochMetrics }
   | { type: 'finished'; sweepId: string; trialId: string; attempt: number; outcome: TrialOutcome; atMs: number }
-  | { type: 'heartbeat'; worker: WorkerInfo };
+  | { type: 'heartbeat'; worker: WorkerInfo }
+  /**
+   * The queue gave up on a trial: `attempt` is the delivery past `TrialSpec.maxAttempts`, which no
+   * worker started. Sent by the worker host that received that delivery, instead of running it.
+   */
+  | { type: 'abandoned'; sweepId: string; trialId: string; attempt: number; reason: string; atMs: number }
+  /**
+   * Someone (`sweep cancel`) cancelled the sweep from outside the orchestrator; `withdrawn` as
+   * returned by `TrialDispatcher.cancel`.
+   */
+  | { type: 'cancel-requested'; sweepId: string; withdrawn: string[]; atMs: number };
