@@ -92,8 +92,7 @@ export class TrialTrainer {
   run(hooks: LoopHooks): LoopResult {
     const { config } = this;
     const stopper = config.early_stopping ? new EarlyStopping(config.early_stopping) : null;
-    const restore = config.early_stopping?.restore_best_weights === true;
-    let bestWeights: tf.Tensor[] | null = null;
+    const best = new BestWeights(this.model, config.early_stopping?.restore_best_weights === true);
     let bestValLoss = { epoch: null as number | null, value: Infinity };
     let epochs = 0;
     const result = (status: TrialEnd, error: WireError | null = null): LoopResult => ({
@@ -102,32 +101,21 @@ export class TrialTrainer {
       bestEpoch: stopper ? stopper.bestEpoch : bestValLoss.epoch,
       error,
     });
-    const n = this.train.count;
-    const batches = Math.ceil(n / config.batch_size);
     try {
       for (let epoch = 1; epoch <= config.epochs; epoch++) {
         const startMs = performance.now();
-        this.shuffleRng.shuffle(this.order);
-        let lossSum = 0;
-        let correct = 0;
-        for (let b = 0; b < batches; b++) {
-          if (hooks.shouldStop()) return result('cancelled');
-          const size = Math.min(config.batch_size, n - b * config.batch_size);
-          this.train.read(this.order, b * config.batch_size, size);
-          const s = trainStep(this.step, size);
-          if (!s.finite) return result('diverged', diverged(`the training loss became ${s.lossSum + s.regularization} at epoch ${epoch}, batch ${b + 1} of ${batches}`, config));
-          lossSum += s.lossSum + s.regularization * size;
-          correct += s.correct;
-        }
+        const trained = this.trainEpoch(epoch, hooks);
+        if (trained.end) return result(trained.end, trained.error);
         const trainMs = performance.now() - startMs;
         const val = this.evaluate();
         if (!Number.isFinite(val.val_loss)) {
           return result('diverged', diverged(`val_loss became ${val.val_loss} after epoch ${epoch}`, config));
         }
+        const n = this.train.count;
         const metrics: EpochMetrics = {
           epoch,
-          loss: lossSum / n,
-          accuracy: correct / n,
+          loss: trained.lossSum / n,
+          accuracy: trained.correct / n,
           ...val,
           seconds: (performance.now() - startMs) / 1000,
           samples_per_second: n / (trainMs / 1000),
@@ -137,22 +125,46 @@ export class TrialTrainer {
         if (metrics.val_loss < bestValLoss.value) bestValLoss = { epoch, value: metrics.val_loss };
         if (stopper) {
           const decision = stopper.update(epoch, metrics[stopper.monitor]);
-          // Keras 3 keeps the first epoch's weights even when it is no improvement (a NaN monitor).
-          if (restore && (decision.improved || bestWeights === null)) {
-            tf.dispose(bestWeights ?? []);
-            bestWeights = this.model.snapshot();
-          }
+          best.record(decision.improved);
           if (decision.stop && epoch < config.epochs) {
-            if (bestWeights) this.model.restore(bestWeights);
+            best.restore();
             return result('stopped_early');
           }
         }
       }
-      if (bestWeights) this.model.restore(bestWeights);
+      // Keras 3 restores the best weights at the end of training whether or not it stopped early.
+      best.restore();
       return result('completed');
     } finally {
-      tf.dispose(bestWeights ?? []);
+      best.dispose();
     }
+  }
+
+  /** One shuffled pass over the training samples, or why it ended early. */
+  private trainEpoch(
+    epoch: number,
+    hooks: LoopHooks,
+  ): { end: null; lossSum: number; correct: number } | { end: 'cancelled' | 'diverged'; error: WireError | null } {
+    const { config, train } = this;
+    const n = train.count;
+    const batches = Math.ceil(n / config.batch_size);
+    this.shuffleRng.shuffle(this.order);
+    let lossSum = 0;
+    let correct = 0;
+    for (let b = 0; b < batches; b++) {
+      if (hooks.shouldStop()) return { end: 'cancelled', error: null };
+      const size = Math.min(config.batch_size, n - b * config.batch_size);
+      train.read(this.order, b * config.batch_size, size);
+      const s = trainStep(this.step, size);
+      if (!s.finite) {
+        const what = `the training loss became ${s.lossSum + s.regularization} at epoch ${epoch}, batch ${b + 1} of ${batches}`;
+        return { end: 'diverged', error: diverged(what, config) };
+      }
+      // Keras logs the batch-size-weighted mean of the batch losses, penalty included.
+      lossSum += s.lossSum + s.regularization * size;
+      correct += s.correct;
+    }
+    return { end: null, lossSum, correct };
   }
 
   /** Inference-mode loss and accuracy on the test set with the current weights. */
@@ -164,6 +176,32 @@ export class TrialTrainer {
   dispose(): void {
     this.optimizer.dispose();
     this.model.dispose();
+  }
+}
+
+/** restore_best_weights: a snapshot of every weight (moving averages included) at the best epoch. */
+class BestWeights {
+  private snapshot: tf.Tensor[] | null = null;
+
+  constructor(
+    private readonly model: Mlp,
+    private readonly enabled: boolean,
+  ) {}
+
+  /** After each epoch: keep this epoch's weights when it improved, or when nothing is kept yet (Keras 3). */
+  record(improved: boolean): void {
+    if (!this.enabled || !(improved || this.snapshot === null)) return;
+    tf.dispose(this.snapshot ?? []);
+    this.snapshot = this.model.snapshot();
+  }
+
+  restore(): void {
+    if (this.snapshot) this.model.restore(this.snapshot);
+  }
+
+  dispose(): void {
+    tf.dispose(this.snapshot ?? []);
+    this.snapshot = null;
   }
 }
 
