@@ -23,7 +23,10 @@ const STATUS_TONES: Readonly<Record<SweepView['status'], Tone>> = {
   cancelled: 'warn',
 };
 
-/** Three lines: the sweep, its progress with time and speed, and the trials per state. */
+/**
+ * Three lines: the sweep, its progress with time and speed, and the trials per state (short
+ * labels, so that a `cancelled` count still fits in 80 columns).
+ */
 export function Header({ view, summary, metric, width }: HeaderProps) {
   const tone = useTheme();
   const { counts } = summary;
@@ -48,7 +51,7 @@ export function Header({ view, summary, metric, width }: HeaderProps) {
         queued {counts.queued} · <Text {...tone(counts.running > 0 ? 'info' : 'plain')}>running {counts.running}</Text> ·{' '}
         <Text {...tone(counts.completed > 0 ? 'good' : 'plain')}>done {counts.completed}</Text> ·{' '}
         <Text {...tone(counts.failed > 0 ? 'bad' : 'plain')}>failed {counts.failed}</Text> ·{' '}
-        <Text {...tone(counts.stopped_early > 0 ? 'warn' : 'plain')}>stopped early {counts.stopped_early}</Text> ·{' '}
+        <Text {...tone(counts.stopped_early > 0 ? 'warn' : 'plain')}>early {counts.stopped_early}</Text> ·{' '}
         <Text {...tone(counts.diverged > 0 ? 'accent' : 'plain')}>diverged {counts.diverged}</Text>
         {counts.cancelled > 0 ? ` · cancelled ${counts.cancelled}` : ''}
       </Text>

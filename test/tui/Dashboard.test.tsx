@@ -31,7 +31,7 @@ describe('Dashboard', () => {
     const frame = r.lastFrame();
     expect(frame).toContain('sweep smoke-1 · grid · by val_accuracy (maximize) · running');
     expect(frame).toContain('3/6 trials · 2m05s · ETA ~11s · 8,000 samples/s');
-    expect(frame).toContain('queued 1 · running 2 · done 1 · failed 1 · stopped early 1 · diverged 0');
+    expect(frame).toContain('queued 1 · running 2 · done 1 · failed 1 · early 1 · diverged 0');
     const rows = leaderboardLines(frame);
     expect(rows.map((l) => l.match(/optimizer=\w+|dropout=[\d.]+/)?.[0])).toEqual(['optimizer=adam', 'dropout=0.15', 'optimizer=sgd', 'dropout=0.3', 'optimizer=rmsprop', 'optimizer=nadam']);
     expect(rows[0]).toMatch(/^› +1 optimizers +optimizer=adam\(lr=0\.001\) +0\.7900 +0\.7900 +5\/5 done$/);

@@ -34,7 +34,7 @@ async function watch(target: string, done: (text: string) => boolean, timeoutMs:
   throw new Error(`timed out after ${timeoutMs} ms; last screen of ${target}:\n${seen.at(-1) ?? ''}`);
 }
 
-const COUNTS = /queued (\d+) · running (\d+) · done (\d+) · failed (\d+) · stopped early (\d+) · diverged (\d+)/;
+const COUNTS = /queued (\d+) · running (\d+) · done (\d+) · failed (\d+) · early (\d+) · diverged (\d+)/;
 function countsOn(text: string): number[] | null {
   const match = COUNTS.exec(text);
   return match ? match.slice(1).map(Number) : null;

@@ -81,8 +81,12 @@ export function renderAt(tree: ReactElement, size: { columns: number; rows: numb
     stdout,
     async press(...keys) {
       for (const key of keys) {
+        const before = stdout.frames.length;
         stdin.write(key);
-        await tick();
+        // A key usually redraws; under load that can take a while, so wait for the frame (up to a
+        // bound: some keys, like a move past the last row, draw nothing).
+        for (let waited = 0; stdout.frames.length === before && waited < 400; waited += 10) await tick(10);
+        await tick(10);
       }
     },
     unmount: () => instance.unmount(),
