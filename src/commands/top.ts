@@ -5,6 +5,7 @@ import { EXIT } from './usage.js';
 
 const DEFAULT_INTERVAL_MS = 250;
 
+/** `sweep top [SWEEP]`: the dashboard of a sweep another process runs, read-only. */
 export const topCommand: Command = {
   usage: `Usage: sweep top [SWEEP] [options]
 

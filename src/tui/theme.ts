@@ -5,6 +5,7 @@ import type { TrialState } from '../orchestrator/domain.js';
 /** What a piece of text means; the theme decides how that looks. */
 export type Tone = 'plain' | 'title' | 'muted' | 'good' | 'bad' | 'warn' | 'info' | 'accent' | 'selected' | 'series0' | 'series1';
 
+/** The Text props a tone sets. */
 export type ToneProps = Pick<TextProps, 'color' | 'bold' | 'dimColor' | 'inverse'>;
 
 /**
@@ -16,6 +17,7 @@ export interface Theme {
   color: boolean;
 }
 
+/** Provided once by the Dashboard; read through useTheme. */
 export const ThemeContext = createContext<Theme>({ color: true });
 
 const TONES: Readonly<Record<Tone, ToneProps>> = {
@@ -32,6 +34,7 @@ const TONES: Readonly<Record<Tone, ToneProps>> = {
   series1: { color: 'magenta' },
 };
 
+/** The Text props for `tone`: none at all without colour. */
 export function toneProps(theme: Theme, tone: Tone): ToneProps {
   return theme.color ? TONES[tone] : {};
 }
@@ -46,6 +49,7 @@ const STATE_TONES: Readonly<Record<TrialState, Tone>> = {
   cancelled: 'muted',
 };
 
+/** How a trial state is coloured: green done, red failed, yellow stopped early, and so on. */
 export function stateTone(state: TrialState): Tone {
   return STATE_TONES[state];
 }

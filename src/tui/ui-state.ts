@@ -16,6 +16,7 @@ export interface UiState {
   chart: 'loss' | 'accuracy';
 }
 
+/** What a key asks for; actions that depend on the screen carry what it shows (`visible`, `studies`). */
 export type UiAction =
   | { type: 'move'; delta: number; visible: readonly string[] }
   | { type: 'open'; visible: readonly string[] }
@@ -27,8 +28,10 @@ export type UiAction =
   | { type: 'cancel-quit' }
   | { type: 'stopping' };
 
+/** The list, sorted by the sweep's metric, all studies, loss chart, nothing chosen yet. */
 export const INITIAL_UI: UiState = { mode: 'list', selectedTrialId: null, sortIndex: 0, study: null, chart: 'loss' };
 
+/** The next UI state; pure, so every key's effect is tested without a terminal. */
 export function reduceUi(state: UiState, action: UiAction): UiState {
   switch (action.type) {
     case 'move': {

@@ -23,6 +23,7 @@ export interface SweepView {
   notice: string | null;
 }
 
+/** One trial as the dashboard knows it. */
 export interface TrialView {
   /** The latest record the controller or the store gave. */
   record: TrialRecord;
@@ -32,6 +33,7 @@ export interface TrialView {
   backend: string | null;
 }
 
+/** A worker host, from its latest heartbeat. */
 export interface WorkerView {
   id: string;
   host: string;
@@ -42,8 +44,10 @@ export interface WorkerView {
   lastSeenMs: number;
 }
 
+/** The events worth a log line. */
 export type LogKind = 'retried' | 'failed' | 'stopped_early' | 'diverged';
 
+/** One line of the event log, printed once above the live area. */
 export interface LogLine {
   /** Unique within a view; `<Static>` keys its lines by it. */
   key: string;
