@@ -109,6 +109,24 @@ describe('trainTrial', () => {
     expect(counts).toEqual([before, before, before]);
   });
 
+  it('gives the same curve on the cpu backend as on wasm, to float precision', async () => {
+    // SGD: Adam would turn float-rounding differences in near-zero gradients (the Dense bias under
+    // batch norm has an exactly-zero true gradient) into full-size steps, and the curves would drift.
+    const c = { epochs: 2, batch_norm: true, dropout: 0.1, weight_decay: 0.01, optimizer: { name: 'sgd' as const, learning_rate: 0.1 } };
+    const onWasm = await run(data, c);
+    const cpuEpochs: EpochMetrics[] = [];
+    const outcome = await trainTrial({ ...spec(c), backend: 'cpu' }, data, { onEpoch: (m) => cpuEpochs.push(m), shouldStop: () => false });
+    await initBackend('wasm');
+    expect(outcome).toMatchObject({ status: 'completed', backend: 'cpu' });
+    cpuEpochs.forEach((e, i) => {
+      const w = onWasm.epochs[i]!;
+      // The cpu backend aliases a tensor's source array: this also guards the per-layer dropout buffers.
+      expect(e.loss).toBeCloseTo(w.loss, 4);
+      expect(e.val_loss).toBeCloseTo(w.val_loss, 4);
+      expect(e.accuracy).toBe(w.accuracy);
+    });
+  });
+
   it('returns a failed outcome with a code for an impossible config', async () => {
     const r = await run(data, { train_size: 5000 });
     expect(r.outcome).toMatchObject({ status: 'failed', epochs: 0, backend: 'wasm' });

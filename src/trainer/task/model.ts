@@ -66,7 +66,12 @@ export class Mlp {
   readonly trainable: readonly tf.Variable[];
   /** Every variable, moving averages included: what Keras's get_weights returns. */
   readonly weights: readonly tf.Variable[];
-  private maskBuffer: Float32Array = new Float32Array(0);
+  /**
+   * One mask buffer per hidden layer, reused across steps. Not one for all layers: the cpu backend
+   * keeps a reference to a tensor's source array instead of copying it, so a shared buffer would
+   * give every layer of a step the last layer's mask.
+   */
+  private readonly maskBuffers: Float32Array[] = [];
   private readonly bnConstants: BatchNormConstants | null;
 
   constructor(options: MlpOptions, rng: Rng) {
@@ -114,7 +119,7 @@ export class Mlp {
       } else {
         activated = this.denseActivated(input, layer);
       }
-      const mask = this.options.dropout > 0 ? this.dropoutMask(activated.shape[0], dropoutRng) : null;
+      const mask = this.options.dropout > 0 ? this.dropoutMask(caches.length, activated.shape[0]!, dropoutRng) : null;
       h = mask ? tf.mul(activated, mask) : activated;
       caches.push({ input, activated, mask, bn: bnCache });
     }
@@ -222,10 +227,10 @@ export class Mlp {
   }
 
   /** Inverted dropout as Keras: keep where uniform >= rate, scale kept units by 1 / (1 - rate). */
-  private dropoutMask(rows: number, rng: Rng): tf.Tensor {
+  private dropoutMask(layer: number, rows: number, rng: Rng): tf.Tensor {
     const size = rows * this.options.units;
-    if (this.maskBuffer.length < size) this.maskBuffer = new Float32Array(size);
-    const mask = this.maskBuffer.subarray(0, size);
+    if ((this.maskBuffers[layer]?.length ?? 0) < size) this.maskBuffers[layer] = new Float32Array(size);
+    const mask = this.maskBuffers[layer]!.subarray(0, size);
     rng.fillKeepMask(mask, this.options.dropout, 1 / (1 - this.options.dropout));
     return tf.tensor2d(mask, [rows, this.options.units]);
   }
