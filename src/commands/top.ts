@@ -25,7 +25,7 @@ Options:
     const [ref, ...extra] = context.positionals;
     if (extra.length > 0) throw new UsageError('EXTRA_ARGUMENT', `expected at most one sweep, got ${context.positionals.length}: ${context.positionals.join(' ')}`);
     const intervalMs = parseInterval(stringOption(context, 'interval-ms'));
-    if (!context.isTTY) throw new UsageError('NOT_A_TERMINAL', 'sweep top draws a live dashboard and needs a terminal; for text, use `sweep show SWEEP`');
+    if (!context.isTTY) throw new UsageError('NOT_A_TERMINAL', 'the live dashboard needs a terminal; for text, use `sweep show SWEEP`');
     const store = openSqliteStore(storePathOf(context), { readonly: true });
     try {
       const sweep = ref === undefined ? store.listSweeps()[0] : store.getSweep(ref);
