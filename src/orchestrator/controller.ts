@@ -1,4 +1,4 @@
-import type { SweepStore, TrialRecord } from '../store/sweep-store.js';
+import type { AttemptEnd, SweepStore, TrialPatch, TrialRecord } from '../store/sweep-store.js';
 import type { BackendPreference, DatasetIdentity, DatasetName, TrialSpec } from '../transport/protocol.js';
 import type { TrialDispatcher, WorkerReport } from '../transport/trial-queue.js';
 import { FINISHED_STATES, isTerminal, type TrialState } from './domain.js';
@@ -13,6 +13,11 @@ export interface ControllerOptions {
   datasets: ReadonlyMap<DatasetName, DatasetIdentity>;
   /** @default 'auto' */
   backend?: BackendPreference;
+  /**
+   * Deliveries of a trial per run before it ends as failed (a delivery whose worker vanished counts;
+   * only a redelivering queue such as JetStream makes more than one). @default 3
+   */
+  maxAttempts?: number;
 }
 
 export type RunResult = 'finished' | 'cancelled' | 'interrupted';
@@ -37,39 +42,52 @@ export class SweepController {
     const { store, dispatcher } = this.options;
     const sweep = store.getSweep(sweepId);
     if (!sweep) throw new Error(`sweep ${sweepId} vanished from the store`);
+    // A durable queue holds what workers reported while no orchestrator listened: store that first,
+    // so a trial that finished meanwhile is not run again.
+    const durable = dispatcher.backlog !== undefined;
+    if (dispatcher.backlog) {
+      for await (const delivery of dispatcher.backlog()) {
+        this.apply(sweepId, delivery.value, new Set());
+        delivery.ack();
+      }
+    }
     const trials = store.listTrials(sweepId);
     const toRun = trials.filter((t) => !FINISHED_STATES.has(t.state));
-    for (const trial of toRun) {
+    // There, a running trial is still held by a worker (or waits in the queue for redelivery) and
+    // its reports will come: queueing it again would run it twice.
+    const toQueue = durable ? toRun.filter((t) => t.state !== 'running') : toRun;
+    for (const trial of toQueue) {
       if (trial.state !== 'queued') store.transitionTrial(sweepId, trial.trialId, [trial.state], 'queued', { error: null });
     }
     this.emit({ type: 'sweep-started', sweep, trials: store.listTrials(sweepId), toRun: toRun.length, resumed: toRun.length < trials.length, atMs: Date.now() });
 
     const pending = new Set(toRun.map((t) => t.trialId));
-    let cancelled = false;
-    const cancel = async (): Promise<void> => {
-      cancelled = true;
-      // Only trials no worker took are ended here; the others report their own end.
-      const withdrawn = await dispatcher.cancel(sweepId);
-      for (const trialId of withdrawn) {
-        if (store.transitionTrial(sweepId, trialId, ['queued'], 'cancelled', { endedAtMs: Date.now() })) pending.delete(trialId);
-      }
+    let stopped: RunResult | undefined;
+    const cancel = async (how: 'interrupted' | 'cancelled'): Promise<void> => {
+      if (stopped) return;
+      stopped = how;
+      // Only trials that will never report are ended here; the others report their own end.
+      this.endWithdrawn(sweepId, await dispatcher.cancel(sweepId), pending);
       if (pending.size === 0) await dispatcher.close();
     };
-    const onAbort = (): void => void cancel();
+    const onAbort = (): void => void cancel('interrupted');
 
     if (pending.size > 0) {
       signal?.addEventListener('abort', onAbort, { once: true });
-      await dispatcher.submit(longestFirst(toRun).map((t) => this.specFor(t)));
+      await dispatcher.submit(longestFirst(toQueue).map((t) => this.specFor(t)));
       if (signal?.aborted) onAbort();
       for await (const delivery of dispatcher.reports()) {
-        this.apply(delivery.value, pending);
+        const report = delivery.value;
+        this.apply(sweepId, report, pending);
+        // `sweep cancel` from elsewhere: stop this run as Ctrl-C would.
+        if (report.type === 'cancel-requested' && report.sweepId === sweepId) await cancel('cancelled');
         delivery.ack();
         if (pending.size === 0) break;
       }
       signal?.removeEventListener('abort', onAbort);
     }
 
-    const status: RunResult = cancelled ? 'interrupted' : 'finished';
+    const status: RunResult = stopped ?? 'finished';
     store.setSweepStatus(sweepId, status);
     this.emit({ type: 'sweep-finished', sweepId, status, counts: store.countByState(sweepId), atMs: Date.now() });
     return status;
@@ -86,25 +104,92 @@ export class SweepController {
       attempt: trial.attempts + 1,
       dataset,
       backend: this.options.backend ?? 'auto',
+      maxAttempts: this.options.maxAttempts ?? 3,
     };
   }
 
-  /** Applies one report; duplicates and stale attempts change nothing. */
-  private apply(report: WorkerReport, pending: Set<string>): void {
+  /** Ends trials the queue withdrew (they will never report) and stops waiting for them. */
+  private endWithdrawn(sweepId: string, trialIds: readonly string[], pending: Set<string>): void {
     const { store } = this.options;
+    for (const trialId of trialIds) {
+      const before = store.getTrial(sweepId, trialId);
+      const atMs = Date.now();
+      if (before && store.transitionTrial(sweepId, trialId, ['queued', 'running'], 'cancelled', { endedAtMs: atMs }) && before.state === 'running') {
+        this.endOpenAttempts(sweepId, trialId, { state: 'cancelled', error: null, atMs });
+        const trial = store.getTrial(sweepId, trialId);
+        const outcome = { status: 'cancelled' as const, epochs: before.epochsDone, backend: null, bestEpoch: null, error: null };
+        if (trial) this.emit({ type: 'trial-finished', trial, outcome, atMs });
+      }
+      if (isTerminal(store.getTrial(sweepId, trialId)?.state ?? 'cancelled')) pending.delete(trialId);
+    }
+  }
+
+  /** Records the end of every attempt (below `before`, when given) that never reported one. */
+  private endOpenAttempts(sweepId: string, trialId: string, end: AttemptEnd, before = Infinity): void {
+    for (const attempt of this.options.store.listAttempts(sweepId, trialId)) {
+      if (attempt.endedAtMs === null && attempt.attempt < before) this.options.store.endAttempt(sweepId, trialId, attempt.attempt, end);
+    }
+  }
+
+  /**
+   * Moves a trial to `running` as attempt `attempt`. The store counts each move to running as one
+   * attempt, and a redelivery may skip numbers (a delivery whose worker died before it reported),
+   * so this steps up to the delivery's number; each step is a compare-and-set.
+   */
+  private moveToRunning(trial: TrialRecord, attempt: number, patch: TrialPatch): boolean {
+    const { store } = this.options;
+    let from = trial.state;
+    for (let attempts = trial.attempts; attempts < attempt; attempts += 1) {
+      if (!store.transitionTrial(trial.sweepId, trial.trialId, [from], 'running', patch)) return false;
+      from = 'running';
+    }
+    return true;
+  }
+
+  /**
+   * Applies one report; duplicates and stale attempts change nothing. A `started` report with a
+   * higher attempt than a running trial's is a redelivery after its worker vanished: the trial
+   * stays running under the new attempt, and the lost one ends as failed.
+   */
+  private apply(runSweepId: string, report: WorkerReport, pending: Set<string>): void {
+    const { store } = this.options;
+    if (report.type === 'heartbeat') {
+      store.upsertWorker({ ...report.worker, lastSeenMs: report.worker.atMs });
+      this.emit({ type: 'worker', worker: report.worker });
+      return;
+    }
+    if (report.sweepId !== runSweepId) return;
     switch (report.type) {
-      case 'heartbeat':
-        store.upsertWorker({ ...report.worker, lastSeenMs: report.worker.atMs });
-        this.emit({ type: 'worker', worker: report.worker });
-        return;
       case 'started': {
         const { sweepId, trialId, attempt, worker, atMs } = report;
         if (!store.startAttempt(sweepId, trialId, attempt, worker, atMs)) return;
-        if (!store.transitionTrial(sweepId, trialId, ['queued'], 'running', { worker, startedAtMs: atMs, endedAtMs: null })) return;
+        const current = store.getTrial(sweepId, trialId);
+        if (!current || isTerminal(current.state) || attempt <= current.attempts) return;
+        if (!this.moveToRunning(current, attempt, { worker, startedAtMs: atMs, endedAtMs: null })) return;
+        if (current.state === 'running') {
+          const reason = `attempt ${current.attempts} on ${current.worker ?? 'a worker'} stopped renewing its lease (the worker died or lost its connection)`;
+          this.endOpenAttempts(sweepId, trialId, { state: 'failed', error: reason, atMs }, attempt);
+          this.emit({ type: 'trial-retried', trialId, attempt, reason });
+        }
         const trial = store.getTrial(sweepId, trialId);
         if (trial) this.emit({ type: 'trial-started', trial, attempt, worker, atMs });
         return;
       }
+      case 'abandoned': {
+        const { sweepId, trialId, attempt, reason, atMs } = report;
+        const current = store.getTrial(sweepId, trialId);
+        if (!current || isTerminal(current.state) || attempt <= current.attempts) return;
+        this.endOpenAttempts(sweepId, trialId, { state: 'failed', error: reason, atMs });
+        if (!store.transitionTrial(sweepId, trialId, ['queued', 'running'], 'failed', { error: reason, endedAtMs: atMs })) return;
+        pending.delete(trialId);
+        const trial = store.getTrial(sweepId, trialId);
+        const error = { name: 'TransportError', code: 'MAX_ATTEMPTS', message: reason };
+        if (trial) this.emit({ type: 'trial-finished', trial, outcome: { status: 'failed', epochs: trial.epochsDone, backend: null, bestEpoch: null, error }, atMs });
+        return;
+      }
+      case 'cancel-requested':
+        this.endWithdrawn(report.sweepId, report.withdrawn, pending);
+        return;
       case 'backend':
         // Stored with the trial's end (from the outcome); here it only informs the dashboard.
         this.emit({ type: 'trial-backend', trialId: report.trialId, backend: report.backend });

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { DatasetName, TrialOutcome, TrialSpec } from '../transport/protocol.js';
 import type { Lease, TrialSource, WorkerReport } from '../transport/trial-queue.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import type { TrialRunner } from './pool.js';
 import type { SharedDataset } from './task-input.js';
 
@@ -27,12 +28,14 @@ export interface WorkerHostOptions {
  */
 export class WorkerHost {
   readonly workerId: string;
-  private readonly running = new Map<string, { trial: TrialSpec; abort: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<string, RunningTrial>();
   private readonly options: WorkerHostOptions;
+  private readonly leases: LeaseKeeper;
 
   constructor(options: WorkerHostOptions) {
     this.options = options;
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+    this.leases = new LeaseKeeper(options.leaseRenewMs ?? 5_000);
   }
 
   /** Runs until `signal` aborts or the source closes, then waits for running trials to end. */
@@ -63,35 +66,53 @@ export class WorkerHost {
     for (const entry of this.running.values()) entry.abort.abort();
   }
 
+  /**
+   * Hands every running trial back to the queue without reporting an end (a worker shutting down
+   * at once): training stops after the current batch and the queue delivers each trial again,
+   * to any host, as its next attempt. Resolves once all are handed back.
+   */
+  async releaseAll(): Promise<void> {
+    for (const entry of this.running.values()) {
+      entry.released = true;
+      entry.abort.abort();
+    }
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
   private cancelSweep(sweepId: string): void {
     for (const entry of this.running.values()) if (entry.trial.sweepId === sweepId) entry.abort.abort();
   }
 
   private start(lease: Lease): void {
-    const abort = new AbortController();
     const key = `${lease.trial.sweepId}/${lease.trial.trialId}`;
-    const done = this.runLease(lease, abort.signal).finally(() => this.running.delete(key));
-    this.running.set(key, { trial: lease.trial, abort, done });
+    const entry: RunningTrial = { trial: lease.trial, abort: new AbortController(), released: false, done: Promise.resolve() };
+    entry.done = this.runLease(lease, entry).finally(() => this.running.delete(key));
+    this.running.set(key, entry);
   }
 
-  private async runLease(lease: Lease, signal: AbortSignal): Promise<void> {
+  private async runLease(lease: Lease, entry: RunningTrial): Promise<void> {
     const { trial } = lease;
     const ids = { sweepId: trial.sweepId, trialId: trial.trialId, attempt: trial.attempt };
     // Reports of one trial must arrive in order, so each publish waits for the one before.
     let chain: Promise<void> = Promise.resolve();
     const publish = (report: WorkerReport): Promise<void> => (chain = chain.then(() => this.options.source.publish(report)));
-    const renew = setInterval(() => lease.working(), this.options.leaseRenewMs ?? 5_000);
+    const unhold = this.leases.hold(lease);
     try {
       void publish({ type: 'started', ...ids, worker: this.workerId, atMs: Date.now() });
-      const outcome = await this.train(trial, signal, publish);
+      const outcome = await this.train(trial, entry.abort.signal, publish);
+      if (entry.released) throw new Error('released');
       await publish({ type: 'finished', ...ids, outcome, atMs: Date.now() });
-      await lease.ack();
     } catch {
-      // Publishing failed (the queue is gone): leave the trial to be delivered again elsewhere.
+      // Handed back, or publishing failed (the queue is gone): let the queue deliver it again.
+      await chain.catch(() => undefined);
       await lease.release().catch(() => undefined);
+      return;
     } finally {
-      clearInterval(renew);
+      unhold();
     }
+    // The end is stored on the orchestrator's side; if this ack is lost the trial is delivered
+    // once more and its reports are ignored as stale, so a failure here needs no handling.
+    await lease.ack().catch(() => undefined);
   }
 
   private async train(
@@ -143,6 +164,14 @@ export class WorkerHost {
     beat();
     return setInterval(beat, periodMs);
   }
+}
+
+interface RunningTrial {
+  trial: TrialSpec;
+  abort: AbortController;
+  /** Handed back by `releaseAll`: no end is reported and the lease is released, not acked. */
+  released: boolean;
+  done: Promise<void>;
 }
 
 function refused(code: string, message: string): TrialOutcome {
