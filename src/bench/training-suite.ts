@@ -15,7 +15,7 @@ const execFileAsync = promisify(execFile);
 /** Workload per backend: cpu is two orders of magnitude slower than wasm. */
 const WORKLOADS: Record<string, { full: Workload; quick: Workload }> = {
   tensorflow: { full: { trainSize: 30_000, testSize: 10_000, epochs: 3 }, quick: { trainSize: 6_000, testSize: 2_000, epochs: 2 } },
-  wasm: { full: { trainSize: 15_000, testSize: 10_000, epochs: 3 }, quick: { trainSize: 4_000, testSize: 2_000, epochs: 2 } },
+  wasm: { full: { trainSize: 10_000, testSize: 10_000, epochs: 5 }, quick: { trainSize: 4_000, testSize: 2_000, epochs: 2 } },
   cpu: { full: { trainSize: 1_024, testSize: 500, epochs: 2 }, quick: { trainSize: 256, testSize: 200, epochs: 2 } },
 };
 

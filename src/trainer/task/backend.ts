@@ -52,6 +52,9 @@ export function initBackend(pref: BackendPreference, opts: InitBackendOptions = 
 }
 
 async function choose(pref: BackendPreference, gpu: boolean): Promise<BackendName> {
+  // Production mode only silences tfjs's console advice (the cpu backend's "install tfjs-node" banner
+  // would otherwise land in the middle of a sweep's output); it disables no computation checks.
+  tf.enableProdMode();
   if (pref !== 'auto') {
     const failure = await tryBackend(pref);
     if (failure === null) return pref;
