@@ -6,10 +6,23 @@ export interface CommandContext {
   values: OptionValues;
   positionals: string[];
   /** Environment settings, resolved by the CLI (the only place that reads process.env). */
-  env: { storePath?: string | undefined; dataDir?: string | undefined; noColor: boolean };
+  env: { storePath?: string | undefined; dataDir?: string | undefined; noColor: boolean; nats?: NatsEnv };
   out: (line: string) => void;
   err: (line: string) => void;
   isTTY: boolean;
+}
+
+/** NATS_URL, NATS_CREDS, NATS_NKEY, NATS_TOKEN, NATS_USER, NATS_PASSWORD, NATS_CA, NATS_CERT, NATS_KEY. */
+export interface NatsEnv {
+  url?: string | undefined;
+  creds?: string | undefined;
+  nkey?: string | undefined;
+  token?: string | undefined;
+  user?: string | undefined;
+  password?: string | undefined;
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
 }
 
 export interface Command {

@@ -15,6 +15,7 @@ import type { BackendPreference, DatasetIdentity, DatasetName } from '../transpo
 import { createPlainOutput } from '../tui/plain-output.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command, type CommandContext } from './context.js';
 import { printSweepResults } from './results.js';
+import { DISTRIBUTED_RUN_OPTIONS, DISTRIBUTED_RUN_USAGE, distributedOptionsOf, runDistributed } from './run-distributed.js';
 import { EXIT } from './usage.js';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -36,6 +37,8 @@ Options:
       --no-tui        plain lines instead of the live dashboard (always so when stdout is not a terminal)
   -h, --help          show this help
 
+${DISTRIBUTED_RUN_USAGE}
+
 Exit codes: 0 every trial ended normally, 1 a trial failed, 2 bad sweep file or options,
 130 interrupted (run it again to resume).`,
   options: {
@@ -48,6 +51,7 @@ Exit codes: 0 every trial ended normally, 1 a trial failed, 2 bad sweep file or 
     yes: { type: 'boolean', short: 'y' },
     verbose: { type: 'boolean', short: 'v' },
     'no-tui': { type: 'boolean' },
+    ...DISTRIBUTED_RUN_OPTIONS,
   },
   run: runSweepCommand,
 };
@@ -56,6 +60,7 @@ async function runSweepCommand(context: CommandContext): Promise<number> {
   const file = requireFile(context, 'run');
   const workers = parseWorkers(stringOption(context, 'workers'));
   const backend = parseBackend(stringOption(context, 'backend'));
+  const distributed = distributedOptionsOf(context, false);
   const sweep = await loadSweepFile(file);
   for (const key of sweep.ignoredKeys) context.err(`note: ${file}: '${key}' is a W&B setting that sweep ignores`);
   const plan = expandSweep(sweep, { allowLarge: context.values.yes === true });
@@ -64,6 +69,8 @@ async function runSweepCommand(context: CommandContext): Promise<number> {
   const store = openSqliteStore(storePathOf(context));
   try {
     const record = openOrResume(store, sweep, plan, context);
+    const tui = context.isTTY && context.values['no-tui'] !== true;
+    if (distributed) return await runDistributed(store, record, identitiesOf(datasets), { ...distributed, backend, verbose: context.values.verbose === true, tui }, context);
     return await runLocally(store, record, datasets, { workers, backend, verbose: context.values.verbose === true, tui: context.isTTY && context.values['no-tui'] !== true }, context);
   } finally {
     store.close();
@@ -158,7 +165,7 @@ async function runLocally(
   }
 }
 
-async function loadDatasets(plan: PlannedTrial[], dataDir: string | undefined, context: CommandContext): Promise<Map<DatasetName, SharedDataset>> {
+export async function loadDatasets(plan: ReadonlyArray<{ config: { dataset: DatasetName } }>, dataDir: string | undefined, context: CommandContext): Promise<Map<DatasetName, SharedDataset>> {
   const names = [...new Set(plan.map((t) => t.config.dataset))];
   const loaded = new Map<DatasetName, SharedDataset>();
   for (const name of names) {
@@ -168,6 +175,10 @@ async function loadDatasets(plan: PlannedTrial[], dataDir: string | undefined, c
     loaded.set(name, dataset);
   }
   return loaded;
+}
+
+export function identitiesOf(datasets: ReadonlyMap<DatasetName, SharedDataset>): Map<DatasetName, DatasetIdentity> {
+  return new Map([...datasets].map(([name, d]) => [name, d.identity]));
 }
 
 export function requireFile(context: CommandContext, command: string): string {

@@ -27,10 +27,15 @@ Commands:
   report SWEEP    figures (PNG, SVG), index.html and summary.md in reports/<sweep id>/
   export SWEEP    trials or epochs as CSV or JSON (--format csv|json)
   schema          print the JSON Schema of sweep files (for editors)
+  worker          train the trials of distributed sweeps on this machine (--nats URL; docs/nats.md)
+  workers         list worker hosts (from the store; live with --nats URL)
+  resume SWEEP    take over a distributed sweep whose orchestrator stopped (--nats URL)
+  cancel SWEEP    cancel a distributed sweep from any machine (--nats URL)
 
 Run \`sweep <command> --help\` for a command's options.
 
 Environment: SWEEP_STORE (database path, default store/sweeps.db), SWEEP_DATA_DIR (dataset files).
+             NATS_URL, NATS_CREDS, NATS_NKEY, NATS_TOKEN, NATS_USER, NATS_PASSWORD, NATS_CA, NATS_CERT, NATS_KEY.
 Exit codes: 0 ok, 1 a trial or the run failed, 2 bad command line or sweep file,
             70 internal error, 130 interrupted (resumable).`;
 }

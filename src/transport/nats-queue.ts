@@ -24,13 +24,19 @@ export { DEFAULT_ACK_WAIT_MS, type WorkQueueOptions } from './nats-topology.js';
 /** Worker hosts whose heartbeat has not expired, newest first; [] when none ever ran here. */
 export async function listLiveWorkers(nc: NatsConnection): Promise<WorkerInfo[]> {
   let kv;
+  let subjects: Record<string, number> | undefined;
   try {
     kv = await nc.jetstream().views.kv(NAMES.workersBucket, { bindOnly: true });
+    // The subjects as one server-side snapshot: kv.keys() can miss a key whose heartbeat lands
+    // while it iterates (each put replaces the key's previous message).
+    const jsm = await nc.jetstreamManager();
+    subjects = (await jsm.streams.info(`KV_${NAMES.workersBucket}`, { subjects_filter: `$KV.${NAMES.workersBucket}.>` })).state.subjects;
   } catch {
     return [];
   }
   const workers: WorkerInfo[] = [];
-  for await (const key of await kv.keys()) {
+  for (const subject of Object.keys(subjects ?? {})) {
+    const key = subject.slice(`$KV.${NAMES.workersBucket}.`.length);
     const entry = await kv.get(key);
     if (entry && entry.operation === 'PUT') workers.push(decodeWorker(entry.value, `${NAMES.workersBucket}.${key}`));
   }
