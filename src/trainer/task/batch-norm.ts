@@ -12,6 +12,7 @@ import { variableFrom } from './variables.js';
 export const BN_MOMENTUM = 0.99;
 export const BN_EPSILON = 1e-3;
 
+/** One BatchNormalization layer's variables: gamma/beta trained, the moving averages not. */
 export interface BatchNormParams {
   gamma: tf.Variable;
   beta: tf.Variable;
@@ -34,6 +35,7 @@ export interface BatchNormConstants {
   epsilon: tf.Scalar;
 }
 
+/** The scalars of `BatchNormConstants`, kept out of tidy scopes; the caller disposes them. */
 export function createBatchNormConstants(): BatchNormConstants {
   return {
     momentum: tf.keep(tf.scalar(BN_MOMENTUM)),
@@ -42,6 +44,7 @@ export function createBatchNormConstants(): BatchNormConstants {
   };
 }
 
+/** Keras's initial values: gamma 1, beta 0, moving mean 0, moving variance 1. */
 export function createBatchNorm(features: number): BatchNormParams {
   return {
     gamma: variableFrom(() => tf.ones([features]), true),

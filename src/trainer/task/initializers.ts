@@ -15,6 +15,7 @@ export const TRUNCATED_NORMAL_STDDEV_CORRECTION = 0.87962566103423978;
 /** Keras's RandomNormal defaults. */
 export const RANDOM_NORMAL_DEFAULTS = { mean: 0, stddev: 0.05 } as const;
 
+/** Draws a [fanIn, fanOut] kernel, row-major, with the named Keras initializer. */
 export function initKernel(config: InitializerConfig, fanIn: number, fanOut: number, rng: Rng): Float32Array {
   const out = new Float32Array(fanIn * fanOut);
   switch (config.name) {

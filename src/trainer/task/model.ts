@@ -21,6 +21,7 @@ import type { Rng } from './rng.js';
  * skips the autodiff tape and the input gradient of the first layer, which the tape would compute.
  */
 
+/** The network's shape and techniques, taken from a TrainConfig and the dataset. */
 export interface MlpOptions {
   inputSize: number;
   classes: number;
@@ -50,6 +51,7 @@ interface LayerCache {
   bn: BatchNormCache | null;
 }
 
+/** A training-mode forward pass: the logits and what `backward` needs. */
 export interface ForwardResult {
   logits: tf.Tensor;
   caches: LayerCache[];
@@ -57,6 +59,7 @@ export interface ForwardResult {
   top: tf.Tensor;
 }
 
+/** The network's variables and its forward and backward passes; `dispose` frees the variables. */
 export class Mlp {
   readonly options: MlpOptions;
   private readonly hidden: HiddenLayer[] = [];

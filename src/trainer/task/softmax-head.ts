@@ -6,6 +6,7 @@
  * needs anyway, and saves a dozen kernel launches per step.
  */
 
+/** One batch's loss and accuracy counts. */
 export interface HeadResult {
   /** Sum over the batch of the per-sample cross-entropy (not yet divided by the batch size). */
   lossSum: number;

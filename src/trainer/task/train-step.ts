@@ -10,6 +10,7 @@ import { softmaxCrossEntropy } from './softmax-head.js';
  * gradient from the logits (one readback, which also catches NaN), hand-written backward, update.
  */
 
+/** What one step reports for the epoch's running means. */
 export interface StepResult {
   /** Sum of the per-sample cross-entropy over the batch. */
   lossSum: number;
@@ -20,6 +21,7 @@ export interface StepResult {
   finite: boolean;
 }
 
+/** Everything a step uses, built once per trial. */
 export interface StepContext {
   model: Mlp;
   optimizer: Optimizer;
@@ -32,6 +34,7 @@ export interface StepContext {
   gradBuffer: Float32Array;
 }
 
+/** Runs one step on the first `size` rows of the reader's current batch; frees its tensors. */
 export function trainStep(ctx: StepContext, size: number): StepResult {
   const { model, reader, classes } = ctx;
   const pixels = reader.pixels;
