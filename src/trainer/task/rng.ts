@@ -71,13 +71,14 @@ export class Rng {
   }
 
   /**
-   * Fills `out` with `scale` where a uniform draw is >= `rate` and 0 elsewhere: exactly
-   * `uniform() >= rate ? scale : 0` per element, as one loop with the state in locals (dropout masks
-   * are the generator's hot path: 50k draws per step).
+   * Fills `out` with `scale` where a uniform draw is >= `rate` (0 <= rate < 1) and 0 elsewhere:
+   * exactly `uniform() >= rate ? scale : 0` per element, as one loop with the state in locals
+   * (dropout masks are the generator's hot path: 50k draws per step).
    */
   fillKeepMask(out: Float32Array, rate: number, scale: number): void {
-    // uniform() = u / 2^32 >= rate  <=>  u >= ceil(rate * 2^32), compared on integers.
-    const threshold = Math.ceil(rate * 4294967296);
+    // uniform() = u / 2^32 >= rate  <=>  u >= ceil(rate * 2^32). Both sides are shifted by -2^31 so
+    // the comparison stays on int32 values (an unsigned u above 2^31 would be a heap double: 2.5x slower).
+    const threshold = (Math.ceil(rate * 4294967296) - 2147483648) | 0;
     let { a, b, c, d } = this;
     for (let i = 0; i < out.length; i++) {
       const t = (((a + b) | 0) + d) | 0;
@@ -86,7 +87,7 @@ export class Rng {
       b = (c + (c << 3)) | 0;
       c = (c << 21) | (c >>> 11);
       c = (c + t) | 0;
-      out[i] = t >>> 0 >= threshold ? scale : 0;
+      out[i] = (t ^ -2147483648) >= threshold ? scale : 0;
     }
     this.a = a;
     this.b = b;
