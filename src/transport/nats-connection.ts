@@ -113,14 +113,43 @@ function connectError(error: unknown, where: string): TransportError {
       return new TransportError('NATS_BAD_OPTION', `${where} is not a NATS server URL (${detail}); expected nats://HOST:4222`, { cause: error });
   }
   const cause = (error as { chainedError?: Error }).chainedError?.message;
-  if (/certificate|SSL|TLS|self.signed|handshake/i.test(`${detail} ${cause ?? ''}`)) {
-    return new TransportError('NATS_TLS', `TLS with the NATS server at ${where} failed (${cause ?? detail}): check --tlsca (the CA that signed the server's certificate)`, { cause: error });
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
+    return new TransportError(
+      'NATS_TLS',
+      `TLS with the NATS server at ${where} failed (${detail}): connect with a host name the server's certificate lists`,
+      { cause: error },
+    );
+  }
+  if (typeof code === 'string' && isTlsFailure(code)) {
+    return new TransportError(
+      'NATS_TLS',
+      `TLS with the NATS server at ${where} failed (${detail}): pass the CA that signed the server's certificate with --tlsca (or NATS_CA)`,
+      { cause: error },
+    );
   }
   return new TransportError(
     'NATS_UNREACHABLE',
     `cannot reach a NATS server at ${where} (${cause ?? detail}): is nats-server running there with JetStream (-js), and is --nats (or NATS_URL) right?`,
     { cause: error },
   );
+}
+
+/** Node's (OpenSSL's) codes for a certificate it would not accept, and its TLS errors. */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'HOSTNAME_MISMATCH',
+]);
+
+function isTlsFailure(code: string): boolean {
+  return CERTIFICATE_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_');
 }
 
 /** A URL fit for logs: any password or token in it is replaced. */

@@ -50,6 +50,24 @@ export interface Topology {
  * worker created it with).
  */
 export async function ensureTopology(nc: NatsConnection, options: WorkQueueOptions & { update?: boolean } = {}): Promise<Topology> {
+  try {
+    return await createTopology(nc, options);
+  } catch (error) {
+    if (error instanceof TransportError) throw error;
+    const code = error instanceof NatsError ? error.code : undefined;
+    if (code === 'PERMISSIONS_VIOLATION') {
+      throw new TransportError(
+        'NATS_PERMISSION',
+        `the NATS server at ${nc.getServer()} does not let this user use sweep's streams (${error instanceof Error ? error.message : String(error)}): ` +
+          'allow it $JS.API.>, sweep.> and $KV.sweep_> (see docs/nats.md)',
+        { cause: error },
+      );
+    }
+    throw new TransportError('NATS_SETUP_FAILED', `setting up sweep's streams on ${nc.getServer()} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+async function createTopology(nc: NatsConnection, options: WorkQueueOptions & { update?: boolean }): Promise<Topology> {
   const jsm = await jetStreamManager(nc);
   await ensureStream(jsm, {
     name: NAMES.trialsStream,
