@@ -54,7 +54,9 @@ export class SweepController {
     const trials = store.listTrials(sweepId);
     const toRun = trials.filter((t) => !FINISHED_STATES.has(t.state));
     // There, a running trial is still held by a worker (or waits in the queue for redelivery) and
-    // its reports will come: queueing it again would run it twice.
+    // its reports will come: it stays running. It is still submitted, which the queue ignores while
+    // it holds the trial; one it does not hold (left by a run that died without a durable queue)
+    // goes out again and comes back as the next attempt.
     const toQueue = durable ? toRun.filter((t) => t.state !== 'running') : toRun;
     for (const trial of toQueue) {
       if (trial.state !== 'queued') store.transitionTrial(sweepId, trial.trialId, [trial.state], 'queued', { error: null });
@@ -74,7 +76,7 @@ export class SweepController {
 
     if (pending.size > 0) {
       signal?.addEventListener('abort', onAbort, { once: true });
-      await dispatcher.submit(longestFirst(toQueue).map((t) => this.specFor(t)));
+      await dispatcher.submit(longestFirst(toRun).map((t) => this.specFor(t)));
       if (signal?.aborted) onAbort();
       for await (const delivery of dispatcher.reports()) {
         const report = delivery.value;

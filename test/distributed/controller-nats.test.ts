@@ -185,6 +185,24 @@ describe.skipIf(skip)('the controller over JetStream, with worker hosts in this 
     expect(store.listEpochs(sweepId)).toHaveLength(8);
   });
 
+  it('runs again a trial that a run without a durable queue left running when it died', async () => {
+    // An embedded run was killed while t2 trained: the store says running, no queue holds it.
+    store.startAttempt(sweepId, 't2', 1, 'gone:1', Date.now());
+    store.transitionTrial(sweepId, 't2', ['queued'], 'running', { worker: 'gone:1' });
+    const dispatcher = await NatsDispatcher.open(await connection(), { sweepId, ackWaitMs: ACK_WAIT_MS });
+    const runner = new ScriptedRunner(2);
+    const worker = await host(runner);
+    expect(await controller(dispatcher).run(sweepId)).toBe('finished');
+    worker.stop.abort();
+    await worker.done;
+    await dispatcher.close();
+    expect(runner.runs.sort()).toEqual(['t0#1', 't1#1', 't2#2', 't3#1']);
+    expect(store.listAttempts(sweepId, 't2').map((a) => [a.attempt, a.worker, a.state])).toEqual([
+      [1, 'gone:1', 'failed'],
+      [2, 'host-2', 'completed'],
+    ]);
+  });
+
   it('cancels through `sweep cancel` semantics: queued trials end, running ones stop', async () => {
     const dispatcher = await NatsDispatcher.open(await connection(), { sweepId, ackWaitMs: ACK_WAIT_MS });
     const runner: TrialRunner = {
