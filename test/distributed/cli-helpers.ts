@@ -77,13 +77,18 @@ export interface StoreSnapshot {
 
 /** What the store holds now (read-only; the orchestrator may be writing). Empty before it exists. */
 export function snapshot(storePath: string, sweepId: string): StoreSnapshot {
-  if (!existsSync(storePath)) return { trials: [], epochs: [], attempts: [] };
-  const store = openSqliteStore(storePath, { readonly: true });
+  const empty: StoreSnapshot = { trials: [], epochs: [], attempts: [] };
+  if (!existsSync(storePath)) return empty;
+  let store;
   try {
-    if (!store.getSweep(sweepId)) return { trials: [], epochs: [], attempts: [] };
-    return { trials: store.listTrials(sweepId), epochs: store.listEpochs(sweepId), attempts: store.listAttempts(sweepId) };
+    // The orchestrator may be creating it right now (no schema yet).
+    store = openSqliteStore(storePath, { readonly: true });
   } catch {
-    return { trials: [], epochs: [], attempts: [] };
+    return empty;
+  }
+  try {
+    if (!store.getSweep(sweepId)) return empty;
+    return { trials: store.listTrials(sweepId), epochs: store.listEpochs(sweepId), attempts: store.listAttempts(sweepId) };
   } finally {
     store.close();
   }

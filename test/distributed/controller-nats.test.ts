@@ -173,7 +173,9 @@ describe.skipIf(skip)('the controller over JetStream, with worker hosts in this 
     await first.close(); // stops delivering reports: the run above ends without seeing the rest
     await submitting;
     await expect.poll(() => runner.runs.length, { timeout: 10_000 }).toBe(4);
-    await new Promise((r) => setTimeout(r, 300));
+    // Every trial acked (its end published first): the queue is empty.
+    const jsm = await (await connection()).jetstreamManager();
+    await expect.poll(async () => (await jsm.streams.info('SWEEP_TRIALS')).state.messages, { timeout: 10_000 }).toBe(0);
 
     const second = await NatsDispatcher.open(await connection(), { sweepId, ackWaitMs: ACK_WAIT_MS });
     expect(await controller(second).run(sweepId)).toBe('finished');

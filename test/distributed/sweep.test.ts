@@ -76,9 +76,10 @@ describe.skipIf(skip)('distributed sweeps through the CLI', () => {
     let victim = { trialId: '', worker: '' };
     await until(
       () => {
+        // A trial with an epoch stored and most of its training still ahead.
         const s = snapshot(db, 'slow-dist-1');
-        const epoch = s.epochs.find((e) => e.epoch === 1);
-        const attempt = epoch && s.attempts.find((x) => x.trialId === epoch.trialId && x.attempt === 1);
+        const running = s.trials.find((t) => t.state === 'running' && t.epochsDone >= 1 && t.epochsDone <= 2);
+        const attempt = running && s.attempts.find((x) => x.trialId === running.trialId && x.attempt === 1);
         if (attempt) victim = { trialId: attempt.trialId, worker: attempt.worker };
         return attempt !== undefined;
       },
