@@ -18,8 +18,12 @@ export const NATS_OPTIONS = {
   tlskey: { type: 'string' },
 } as const;
 
-export const NATS_USAGE = `NATS connection (each flag falls back to the environment variable shown):
-      --nats URL         server, e.g. nats://HOST:4222 ($NATS_URL)
+export const NATS_USAGE = natsUsage(true);
+
+/** The options' help; `urlFromEnv: false` for sweep run, which NATS_URL alone does not make distributed. */
+export function natsUsage(urlFromEnv: boolean): string {
+  return `NATS connection (each flag falls back to the environment variable shown):
+      --nats URL         server, e.g. nats://HOST:4222 (${urlFromEnv ? '$NATS_URL' : 'given, the run is distributed'})
       --creds FILE       credentials file from nsc ($NATS_CREDS)
       --nkey FILE        nkey seed file ($NATS_NKEY)
       --token-file FILE  file holding an auth token ($NATS_TOKEN holds the token itself)
@@ -27,6 +31,7 @@ export const NATS_USAGE = `NATS connection (each flag falls back to the environm
       --tlsca FILE       CA that signed the server's certificate ($NATS_CA)
       --tlscert FILE     client certificate for mutual TLS ($NATS_CERT)
       --tlskey FILE      its private key ($NATS_KEY)`;
+}
 
 /**
  * The client options from flags and environment; undefined when no server URL was given.

@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { openSqliteStore } from '../store/index.js';
 import type { BackendPreference } from '../transport/protocol.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command } from './context.js';
-import { DISTRIBUTED_RUN_OPTIONS, DISTRIBUTED_RUN_USAGE, distributedOptionsOf, runDistributed } from './run-distributed.js';
+import { DISTRIBUTED_RUN_OPTIONS, distributedOptionsOf, distributedRunUsage, runDistributed } from './run-distributed.js';
 import { identitiesOf, loadDatasets } from './run.js';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -24,7 +24,7 @@ Options:
       --no-tui           plain lines instead of the live dashboard
   -h, --help             show this help
 
-${DISTRIBUTED_RUN_USAGE}`,
+${distributedRunUsage(true)}`,
   options: {
     ...HELP_OPTION,
     ...STORE_OPTION,

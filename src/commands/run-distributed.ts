@@ -6,7 +6,7 @@ import { closeNats, connectNats, NatsDispatcher, redactUrl, type NatsClientOptio
 import type { BackendPreference, DatasetIdentity, DatasetName } from '../transport/protocol.js';
 import { createPlainOutput } from '../tui/plain-output.js';
 import { storePathOf, stringOption, type CommandContext } from './context.js';
-import { NATS_OPTIONS, NATS_USAGE, natsOptionsOf, parseDuration, parsePositiveInt } from './nats-options.js';
+import { NATS_OPTIONS, natsOptionsOf, natsUsage, parseDuration, parsePositiveInt } from './nats-options.js';
 import { printSweepResults } from './results.js';
 import { EXIT } from './usage.js';
 
@@ -27,11 +27,14 @@ export const DISTRIBUTED_RUN_OPTIONS = {
   'max-attempts': { type: 'string' },
 } as const;
 
-export const DISTRIBUTED_RUN_USAGE = `Distributed runs (trials train on \`sweep worker\` hosts; see docs/nats.md):
+export function distributedRunUsage(urlFromEnv: boolean): string {
+  return `Distributed runs (trials train on \`sweep worker\` hosts; see docs/nats.md):
       --ack-wait DUR     how long a worker that stops reporting keeps its trial before another host
                          gets it (default 30s)
       --max-attempts N   deliveries of a trial before it ends as failed (default 3)
-${NATS_USAGE}`;
+
+${natsUsage(urlFromEnv)}`;
+}
 
 /**
  * The distributed settings from the command line; undefined without a server URL. `sweep run`

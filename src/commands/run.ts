@@ -15,7 +15,7 @@ import type { BackendPreference, DatasetIdentity, DatasetName } from '../transpo
 import { createPlainOutput } from '../tui/plain-output.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command, type CommandContext } from './context.js';
 import { printSweepResults } from './results.js';
-import { DISTRIBUTED_RUN_OPTIONS, DISTRIBUTED_RUN_USAGE, distributedOptionsOf, runDistributed } from './run-distributed.js';
+import { DISTRIBUTED_RUN_OPTIONS, distributedOptionsOf, distributedRunUsage, runDistributed } from './run-distributed.js';
 import { EXIT } from './usage.js';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -37,7 +37,7 @@ Options:
       --no-tui        plain lines instead of the live dashboard (always so when stdout is not a terminal)
   -h, --help          show this help
 
-${DISTRIBUTED_RUN_USAGE}
+${distributedRunUsage(false)}
 
 Exit codes: 0 every trial ended normally, 1 a trial failed, 2 bad sweep file or options,
 130 interrupted (run it again to resume).`,

@@ -57,7 +57,8 @@ export class NatsTrialSource implements TrialSource {
       const startedMs = Date.now();
       let messages: JsMsg[];
       try {
-        messages = await this.pull(Math.max(1, max));
+        // JetStream caps one pull request's batch (256 by the protocol's original limit).
+        messages = await this.pull(Math.min(256, Math.max(1, max)));
       } catch (error) {
         if (this.closed || this.nc.isClosed()) break;
         this.warn(`pulling trials failed (${errorText(error)}); retrying`);
