@@ -1,12 +1,9 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { openSqliteStore } from '../store/index.js';
-import type { BackendPreference } from '../transport/protocol.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command } from './context.js';
 import { DISTRIBUTED_RUN_OPTIONS, distributedOptionsOf, distributedRunUsage, runDistributed } from './run-distributed.js';
-import { identitiesOf, loadDatasets } from './run.js';
-
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+import { identitiesOf, loadDatasets, parseBackend } from './run.js';
 
 export const resumeCommand: Command = {
   usage: `Usage: sweep resume SWEEP --nats URL [options]
@@ -42,8 +39,7 @@ ${distributedRunUsage(true)}`,
     if (!distributed) {
       throw new UsageError('MISSING_OPTION', 'sweep resume takes over a distributed sweep and needs --nats URL (or NATS_URL); an embedded sweep resumes with `sweep run FILE`');
     }
-    const backend = stringOption(context, 'backend') ?? 'auto';
-    if (!(BACKENDS as readonly string[]).includes(backend)) throw new UsageError('BAD_OPTION', `--backend must be one of ${BACKENDS.join(', ')} (got '${backend}')`);
+    const backend = parseBackend(stringOption(context, 'backend'));
     const path = storePathOf(context);
     if (!existsSync(path)) throw new UsageError('UNKNOWN_SWEEP', `no sweep '${ref}': ${path} does not exist (pass --store)`);
     const store = openSqliteStore(path);
@@ -52,7 +48,7 @@ ${distributedRunUsage(true)}`,
       if (!record) throw new UsageError('UNKNOWN_SWEEP', `no sweep '${ref}' in ${path}; \`sweep ls\` lists them`);
       const datasets = await loadDatasets(store.listTrials(record.id), stringOption(context, 'data-dir') ?? context.env.dataDir, context);
       const tui = context.isTTY && context.values['no-tui'] !== true;
-      return await runDistributed(store, record, identitiesOf(datasets), { ...distributed, backend: backend as BackendPreference, verbose: context.values.verbose === true, tui }, context);
+      return await runDistributed(store, record, identitiesOf(datasets), { ...distributed, backend, verbose: context.values.verbose === true, tui }, context);
     } finally {
       store.close();
     }

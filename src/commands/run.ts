@@ -195,7 +195,7 @@ function parseWorkers(text: string | undefined): number {
   return n;
 }
 
-function parseBackend(text: string | undefined): BackendPreference {
+export function parseBackend(text: string | undefined): BackendPreference {
   if (text === undefined) return 'auto';
   if (!(BACKENDS as readonly string[]).includes(text)) throw new UsageError('BAD_OPTION', `--backend must be one of ${BACKENDS.join(', ')} (got '${text}')`);
   return text as BackendPreference;

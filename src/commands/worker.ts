@@ -11,8 +11,8 @@ import type { BackendPreference, DatasetName } from '../transport/protocol.js';
 import type { TrialSource } from '../transport/trial-queue.js';
 import { HELP_OPTION, stringOption, type Command, type CommandContext } from './context.js';
 import { NATS_OPTIONS, NATS_USAGE, parseDuration, parsePositiveInt, requireNatsOptions } from './nats-options.js';
+import { parseBackend } from './run.js';
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const SWEEP_BIN = fileURLToPath(new URL('../../bin/sweep.js', import.meta.url));
 
 const OPTIONS = {
@@ -62,7 +62,8 @@ async function runWorker(context: CommandContext): Promise<number> {
   if (gpus.length > 0) return superviseGpuWorkers(gpus, context);
 
   const gpu = stringOption(context, 'gpu');
-  const backend = parseBackend(stringOption(context, 'backend')) ?? (gpu !== undefined ? 'tensorflow-gpu' : 'auto');
+  const backendFlag = stringOption(context, 'backend');
+  const backend = backendFlag !== undefined ? parseBackend(backendFlag) : gpu !== undefined ? 'tensorflow-gpu' : 'auto';
   const native = backend === 'tensorflow' || backend === 'tensorflow-gpu';
   const threads = parsePositiveInt('threads', stringOption(context, 'threads'), native ? 1 : availableParallelism());
   if (native && threads > 1) {
@@ -201,10 +202,4 @@ function parseGpus(text: string | undefined): string[] {
     throw new UsageError('BAD_OPTION', `--gpus must list distinct GPU indexes, e.g. --gpus 0,1 (got '${text}')`);
   }
   return gpus;
-}
-
-function parseBackend(text: string | undefined): BackendPreference | undefined {
-  if (text === undefined) return undefined;
-  if (!(BACKENDS as readonly string[]).includes(text)) throw new UsageError('BAD_OPTION', `--backend must be one of ${BACKENDS.join(', ')} (got '${text}')`);
-  return text as BackendPreference;
 }
