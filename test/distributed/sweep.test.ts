@@ -99,6 +99,8 @@ describe.skipIf(skip)('distributed sweeps through the CLI', () => {
     expect(attempts.map((x) => [x.attempt, x.state])).toEqual([[1, 'failed'], [2, 'completed']]);
     expect(attempts[1]?.worker).not.toBe(victim.worker);
     expect(s.attempts.filter((x) => x.state === 'completed')).toHaveLength(3);
+    // The others trained for longer than the 2 s ack wait on one attempt: their leases were renewed.
+    expect(s.attempts.filter((x) => x.trialId !== victim.trialId).map((x) => x.attempt)).toEqual([1, 1]);
     expect(s.epochs.filter((e) => e.trialId === victim.trialId && e.attempt === 2)).toHaveLength(4);
   });
 
