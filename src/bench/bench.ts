@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions, BenchSuite } from './suite.js';
 import { trainingSuite } from './training-suite.js';
@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     date: new Date().toISOString(),
+    /** 1-minute load average before and after: on a shared machine, figures are only as good as this. */
+    loadAverage: { start: round2(loadavg()[0]!), end: 0 },
   };
   const results: Record<string, unknown> = {};
   for (const suite of SUITES) {
@@ -46,10 +48,17 @@ async function main(): Promise<void> {
     results[suite.name] = result;
     process.stdout.write(`${suite.format(result)}\n`);
   }
+  machine.loadAverage.end = round2(loadavg()[0]!);
   mkdirSync('bench', { recursive: true });
   const file = join('bench', 'results.json');
   writeFileSync(file, `${JSON.stringify({ machine, quick: args.quick, results }, null, 2)}\n`);
-  process.stdout.write(`machine: ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.node}; wrote ${file}\n`);
+  process.stdout.write(
+    `machine: ${machine.cpus} cpus (${machine.cpuModel}), node ${machine.node}, load average ${machine.loadAverage.start} -> ${machine.loadAverage.end}; wrote ${file}\n`,
+  );
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
 }
 
 main().catch((err: unknown) => {
