@@ -34,12 +34,13 @@ export const TERMINAL_STATES: ReadonlySet<TrialState> = new Set([
 export const FINISHED_STATES: ReadonlySet<TrialState> = new Set(['completed', 'stopped_early', 'diverged']);
 
 /**
- * Legal moves. `running -> queued` is a retry after a lost worker; `failed`/`cancelled -> queued`
- * is a resume rerunning what did not finish.
+ * Legal moves. `running -> queued` puts back a trial whose run ended without a result;
+ * `running -> running` is a redelivery to another worker (the attempt number grows);
+ * `failed`/`cancelled -> queued` is a resume rerunning what did not finish.
  */
 export const TRANSITIONS: Readonly<Record<TrialState, readonly TrialState[]>> = {
   queued: ['running', 'cancelled', 'failed'],
-  running: ['completed', 'failed', 'stopped_early', 'diverged', 'cancelled', 'queued'],
+  running: ['completed', 'failed', 'stopped_early', 'diverged', 'cancelled', 'queued', 'running'],
   completed: [],
   stopped_early: [],
   diverged: [],

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { TRIAL_STATES, type TrialState } from '../orchestrator/domain.js';
+import { TRIAL_STATES, canTransition, type TrialState } from '../orchestrator/domain.js';
 import type { EpochMetrics } from '../transport/protocol.js';
 import { SCHEMA_VERSION, assertNotTooNew, migrate } from './migrations.js';
 import {
@@ -229,6 +229,11 @@ class SqliteSweepStore implements SweepStore {
   }
 
   transitionTrial(sweepId: string, trialId: string, from: readonly TrialState[], to: TrialState, patch: TrialPatch = {}): boolean {
+    const illegal = from.filter((state) => !canTransition(state, to));
+    if (illegal.length > 0) {
+      // A move outside the state machine is a bug in the caller, never a race to lose quietly.
+      throw new StoreError('ILLEGAL_TRANSITION', `trial ${sweepId}/${trialId}: ${illegal.join(', ')} -> ${to} is not a legal move`);
+    }
     return this.guard(() =>
       this.db.transaction(() => {
         const changed = this.sql.transition.run({

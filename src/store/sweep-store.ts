@@ -38,7 +38,8 @@ export interface SweepStore {
   countByState(sweepId: string): Record<TrialState, number>;
   /**
    * Moves a trial from one of `from` to `to` and applies `patch`; false (and no write) when the
-   * trial's current state is not in `from`. Moving to `running` increments `attempts`.
+   * trial's current state is not in `from`. Moving to `running` increments `attempts`. Throws
+   * StoreError 'ILLEGAL_TRANSITION' when any `from -> to` is not in the state machine's TRANSITIONS.
    */
   transitionTrial(
     sweepId: string,

@@ -143,8 +143,16 @@ export function sweepStoreContract(makeStore: () => SweepStore): void {
       store.transitionTrial(s.id, 'a', ['queued'], 'running', { worker: 'w1', error: 'x' });
       store.transitionTrial(s.id, 'a', ['running'], 'queued', {});
       expect(store.getTrial(s.id, 'a')).toMatchObject({ attempts: 1, worker: 'w1', error: 'x' });
-      store.transitionTrial(s.id, 'a', ['queued', 'failed'], 'running', { worker: 'w2', error: null });
+      store.transitionTrial(s.id, 'a', ['queued'], 'running', { worker: 'w2', error: null });
       expect(store.getTrial(s.id, 'a')).toMatchObject({ state: 'running', attempts: 2, worker: 'w2', error: null });
+    });
+
+    it('refuses a move outside the state machine, even when the trial is elsewhere', () => {
+      const s = store.createSweep(newSweep('alpha'));
+      store.addTrials(s.id, [trial('a', 0)]);
+      expectStoreError(() => store.transitionTrial(s.id, 'a', ['completed'], 'running'), 'ILLEGAL_TRANSITION');
+      expectStoreError(() => store.transitionTrial(s.id, 'a', ['queued', 'failed'], 'running'), 'ILLEGAL_TRANSITION');
+      expect(store.getTrial(s.id, 'a')?.state).toBe('queued');
     });
 
     it('refuses to move a trial that does not exist', () => {
