@@ -116,8 +116,8 @@ export class SweepController {
     for (const trialId of trialIds) {
       const before = store.getTrial(sweepId, trialId);
       const atMs = Date.now();
-      if (before && store.transitionTrial(sweepId, trialId, ['queued', 'running'], 'cancelled', { endedAtMs: atMs }) && before.state === 'running') {
-        this.endOpenAttempts(sweepId, trialId, { state: 'cancelled', error: null, atMs });
+      if (before && store.transitionTrial(sweepId, trialId, ['queued', 'running'], 'cancelled', { endedAtMs: atMs })) {
+        if (before.state === 'running') this.endOpenAttempts(sweepId, trialId, { state: 'cancelled', error: null, atMs });
         const trial = store.getTrial(sweepId, trialId);
         const outcome = { status: 'cancelled' as const, epochs: before.epochsDone, backend: null, bestEpoch: null, error: null };
         if (trial) this.emit({ type: 'trial-finished', trial, outcome, atMs });

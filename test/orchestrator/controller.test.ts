@@ -152,7 +152,10 @@ describe('SweepController with the in-process queue', () => {
       expect(hooks.signal?.aborted).toBe(true);
       return { status: 'cancelled', epochs: 1, backend: 'cpu', bestEpoch: 1, error: null };
     });
-    expect(await runWith(runner, abort.signal)).toBe('interrupted');
+    const events: SweepEvent[] = [];
+    expect(await runWith(runner, abort.signal, events)).toBe('interrupted');
+    // Every trial's end is announced, including those withdrawn before a worker took them.
+    expect(events.filter((e) => e.type === 'trial-finished').map((e) => e.type === 'trial-finished' && e.trial.trialId).sort()).toEqual(['a', 'b', 'c', 'd']);
     expect(runner.runs).toEqual(['a']);
     expect(store.listTrials(sweepId).map((t) => t.state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expect(store.listEpochs(sweepId, 'a')).toHaveLength(1);
