@@ -28,12 +28,14 @@ export interface ProbeRequest {
   /** Test images evaluated per epoch (evaluation is not part of samples/s; fewer keeps slow backends short). */
   testSize: number;
   epochs: number;
+  /** Leading epochs left out of the figures: V8 and the wasm engine take a few seconds to warm up. */
+  warmupEpochs: number;
 }
 
 export interface ProbeResult {
   backend: BackendName | null;
   error: WireError | null;
-  /** Per trial: the median training samples/s of its epochs after the first (warm-up) one. */
+  /** Per trial: the median training samples/s of its epochs after the warm-up ones. */
   perTrialSamplesPerSecond: number[];
   /** Per trial: the best of those epochs (less disturbed by other processes on a shared machine). */
   perTrialBestSamplesPerSecond: number[];
@@ -93,8 +95,8 @@ export async function probe(req: ProbeRequest): Promise<ProbeResult> {
     return {
       backend: done[0]!.outcome.backend,
       error: failed ? failed.outcome.error : null,
-      perTrialSamplesPerSecond: done.map((d) => median(measured(d.sps))),
-      perTrialBestSamplesPerSecond: done.map((d) => Math.max(0, ...measured(d.sps))),
+      perTrialSamplesPerSecond: done.map((d) => median(measured(d.sps, req.warmupEpochs))),
+      perTrialBestSamplesPerSecond: done.map((d) => Math.max(0, ...measured(d.sps, req.warmupEpochs))),
       baselineRssBytes,
       peakRssBytes: Math.max(peakRssBytes, process.memoryUsage.rss()),
       wallMs: performance.now() - started,
@@ -105,9 +107,9 @@ export async function probe(req: ProbeRequest): Promise<ProbeResult> {
   }
 }
 
-/** Epochs after the first, which pays for warm-up (backend load, operator caches). */
-function measured(sps: number[]): number[] {
-  return sps.length > 1 ? sps.slice(1) : sps;
+/** The epochs after the warm-up ones (all of them if there are no others). */
+function measured(sps: number[], warmup: number): number[] {
+  return sps.length > warmup ? sps.slice(warmup) : sps;
 }
 
 function median(values: number[]): number {
