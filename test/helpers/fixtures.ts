@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { SharedDataset } from '../../src/trainer/task-input.js';
 import type { EpochMetrics, TrainConfig } from '../../src/transport/protocol.js';
 
-/** A complete config, as the spec resolver would produce it. */
+/** A complete config, as the spec resolver would produce it: written out, not imported, so tests catch a drifting default. */
 export function trainConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
   return {
     dataset: 'fashion-mnist',

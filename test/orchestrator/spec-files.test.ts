@@ -5,24 +5,10 @@ import * as z from 'zod';
 import { expandSweep } from '../../src/orchestrator/expand.js';
 import { loadSweepFile, parseSweep, sweepJsonSchema } from '../../src/orchestrator/sweep-spec.js';
 import type { TrainConfig } from '../../src/transport/protocol.js';
+import { trainConfig } from '../helpers/fixtures.js';
 
-/** The reference's common model ("The common model" in ch6-experiments.md), written out in full. */
-const common: TrainConfig = {
-  dataset: 'fashion-mnist',
-  train_size: null,
-  epochs: 15,
-  batch_size: 128,
-  hidden_layers: 4,
-  units: 100,
-  activation: 'relu',
-  optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0, nesterov: false },
-  initializer: { name: 'glorot_uniform' },
-  batch_norm: false,
-  weight_decay: 0,
-  dropout: 0,
-  early_stopping: null,
-  seed: 0,
-};
+/** The reference's common model ("The common model" in ch6-experiments.md); the helper writes it out rather than importing the defaults. */
+const common: TrainConfig = trainConfig({ train_size: null, epochs: 15 });
 const sgd = (learning_rate: number) => ({ name: 'sgd' as const, learning_rate, momentum: 0, nesterov: false });
 const smallNormal = { name: 'random_normal' as const, mean: 0, stddev: 0.01 };
 

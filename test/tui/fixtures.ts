@@ -1,29 +1,14 @@
 import type { EpochRecord, SweepRecord, TrialRecord } from '../../src/store/index.js';
 import type { TrainConfig } from '../../src/transport/protocol.js';
 import type { SweepView, TrialView, WorkerView } from '../../src/tui/view-model.js';
+import { trainConfig } from '../helpers/fixtures.js';
 
 /** Fixed clock for every fixture: 2024-01-01T00:10:00Z. */
 export const NOW_MS = Date.UTC(2024, 0, 1, 0, 10, 0);
 export const STARTED_MS = NOW_MS - 125_000;
 
 export function config(over: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    dataset: 'fashion-mnist',
-    train_size: 6000,
-    epochs: 5,
-    batch_size: 64,
-    hidden_layers: 2,
-    units: 32,
-    activation: 'relu',
-    optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0, nesterov: false },
-    initializer: { name: 'glorot_uniform' },
-    batch_norm: false,
-    weight_decay: 0,
-    dropout: 0,
-    early_stopping: null,
-    seed: 0,
-    ...over,
-  };
+  return trainConfig({ train_size: 6000, epochs: 5, batch_size: 64, hidden_layers: 2, units: 32, ...over });
 }
 
 export function sweepRecord(over: Partial<SweepRecord> = {}): SweepRecord {
