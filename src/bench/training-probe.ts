@@ -39,6 +39,8 @@ export interface ProbeResult {
   perTrialSamplesPerSecond: number[];
   /** Per trial: the best of those epochs (less disturbed by other processes on a shared machine). */
   perTrialBestSamplesPerSecond: number[];
+  /** Per trial: every epoch's samples/s, warm-up included, for the record. */
+  perTrialEpochSamplesPerSecond: number[][];
   baselineRssBytes: number;
   peakRssBytes: number;
   wallMs: number;
@@ -97,6 +99,7 @@ export async function probe(req: ProbeRequest): Promise<ProbeResult> {
       error: failed ? failed.outcome.error : null,
       perTrialSamplesPerSecond: done.map((d) => median(measured(d.sps, req.warmupEpochs))),
       perTrialBestSamplesPerSecond: done.map((d) => Math.max(0, ...measured(d.sps, req.warmupEpochs))),
+      perTrialEpochSamplesPerSecond: done.map((d) => d.sps.map((v) => Math.round(v))),
       baselineRssBytes,
       peakRssBytes: Math.max(peakRssBytes, process.memoryUsage.rss()),
       wallMs: performance.now() - started,

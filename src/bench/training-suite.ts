@@ -14,9 +14,10 @@ const execFileAsync = promisify(execFile);
 
 /** Workload per backend: cpu is two orders of magnitude slower than wasm. */
 /**
- * Workload per backend: cpu is two orders of magnitude slower than wasm. On wasm the first three
- * epochs of 10k images (about 2 s) run up to 25% slower while V8 and the wasm engine warm up; they
- * are left out so the figures describe a long trial's steady state.
+ * Workload per backend: cpu is two orders of magnitude slower than wasm. On wasm the first five
+ * epochs of 10k images (about 2 s) run up to 25% slower while V8 optimises (and re-optimises) the
+ * JavaScript side; they are left out so the figures describe a long trial's steady state (a
+ * chapter-6 epoch of 60k images takes 2 s by itself). Every epoch's figure is kept in results.json.
  */
 const WORKLOADS: Record<string, { full: Workload; quick: Workload }> = {
   tensorflow: {
@@ -24,7 +25,7 @@ const WORKLOADS: Record<string, { full: Workload; quick: Workload }> = {
     quick: { trainSize: 6_000, testSize: 2_000, epochs: 3, warmupEpochs: 1 },
   },
   wasm: {
-    full: { trainSize: 10_000, testSize: 5_000, epochs: 8, warmupEpochs: 3 },
+    full: { trainSize: 10_000, testSize: 5_000, epochs: 10, warmupEpochs: 5 },
     quick: { trainSize: 5_000, testSize: 1_000, epochs: 4, warmupEpochs: 1 },
   },
   cpu: {
@@ -50,6 +51,8 @@ export interface BackendResult {
   samplesPerSecond?: Partial<Record<TechniqueName, number>>;
   /** The same, best measured epoch. */
   bestSamplesPerSecond?: Partial<Record<TechniqueName, number>>;
+  /** Every epoch's samples/s per technique, warm-up included. */
+  epochSamplesPerSecond?: Partial<Record<TechniqueName, number[]>>;
   aggregate?: { threads: number; oneThread: number; allThreads: number; speedup: number };
   memory?: { baselineMb: number; oneThreadMb: number; allThreadsMb: number; perExtraThreadMb: number };
 }
@@ -70,6 +73,7 @@ async function benchBackend(backend: string, options: BenchOptions): Promise<Bac
   const workload = options.quick ? preset.quick : preset.full;
   const samplesPerSecond: Partial<Record<TechniqueName, number>> = {};
   const bestSamplesPerSecond: Partial<Record<TechniqueName, number>> = {};
+  const epochSamplesPerSecond: Partial<Record<TechniqueName, number[]>> = {};
   let single: ProbeResult | undefined;
   for (const technique of Object.keys(TECHNIQUES) as TechniqueName[]) {
     options.log(`  ${backend}: ${technique} on 1 thread (${workload.trainSize} images x ${workload.epochs} epochs, ${workload.warmupEpochs} warm-up)`);
@@ -77,6 +81,7 @@ async function benchBackend(backend: string, options: BenchOptions): Promise<Bac
     if (r.error) return { backend, available: false, reason: r.error.message };
     samplesPerSecond[technique] = round(r.perTrialSamplesPerSecond[0]!, 0);
     bestSamplesPerSecond[technique] = round(r.perTrialBestSamplesPerSecond[0]!, 0);
+    epochSamplesPerSecond[technique] = r.perTrialEpochSamplesPerSecond[0]!;
     if (technique === 'plain') single = r;
   }
   const threads = allCores();
@@ -92,6 +97,7 @@ async function benchBackend(backend: string, options: BenchOptions): Promise<Bac
     workload,
     samplesPerSecond,
     bestSamplesPerSecond,
+    epochSamplesPerSecond,
     aggregate: { threads, oneThread: round(one, 0), allThreads: round(all, 0), speedup: round(all / one, 2) },
     memory: {
       baselineMb: mb(single!.baselineRssBytes),
