@@ -8,5 +8,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     maxWorkers: 2,
     reporters: ['default'],
+    // CI runs set CI=true, and Ink then draws only a program's last frame. The dashboard tests are
+    // about what a person sees in a terminal, so the processes under test are not told they are in CI.
+    env: { CI: '0', CONTINUOUS_INTEGRATION: '0' },
   },
 });
