@@ -17,9 +17,12 @@ export interface LeaderboardProps {
 }
 
 /** Widths of the fixed columns; `varies` takes what is left. */
+/** Wide enough for "123/300": the chapter's dropout study runs 300 epochs. */
+const EPOCHS = 7;
+
 function columns(width: number) {
   const study = width >= 110 ? 16 : 10;
-  const fixed = 2 + 3 + 1 + study + 1 + 1 + 8 + 1 + 8 + 1 + 5 + 1 + 8;
+  const fixed = 2 + 3 + 1 + study + 1 + 1 + 8 + 1 + 8 + 1 + EPOCHS + 1 + 8;
   return { study, varies: Math.max(8, width - fixed) };
 }
 
@@ -40,7 +43,7 @@ export function Leaderboard({ rows, selectedId, metric, study, maxRows, width }:
       <Text wrap="truncate-end" {...tone('muted')}>
         {'  '}
         {cell('#', 3, 'right')} {cell('study', cols.study)} {cell('varies', cols.varies)} {cell('best', 8, 'right')} {cell('last', 8, 'right')}{' '}
-        {cell('ep', 5, 'right')} {'status'}
+        {cell('ep', EPOCHS, 'right')} {'status'}
       </Text>
       {shown.map((row) => {
         const isSelected = row.trial.trialId === selectedId;
@@ -49,7 +52,7 @@ export function Leaderboard({ rows, selectedId, metric, study, maxRows, width }:
           <Text key={row.trial.trialId} wrap="truncate-end" {...tone(isSelected ? 'selected' : 'plain')}>
             {isSelected ? '› ' : '  '}
             {cell(String(row.rank), 3, 'right')} {cell(row.trial.study, cols.study)} {cell(describeVaried(row.trial), cols.varies)}{' '}
-            {cell(formatMetric(row.best), 8, 'right')} {cell(formatMetric(row.last), 8, 'right')} {cell(epochs, 5, 'right')}{' '}
+            {cell(formatMetric(row.best), 8, 'right')} {cell(formatMetric(row.last), 8, 'right')} {cell(epochs, EPOCHS, 'right')}{' '}
             <Text {...tone(stateTone(row.trial.state))}>{STATE_LABELS[row.trial.state]}</Text>
           </Text>
         );

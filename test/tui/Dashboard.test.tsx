@@ -116,7 +116,7 @@ describe('Dashboard', () => {
     }
     // Long cells are cut with an ellipsis, never wrapped onto a second line.
     await r.press(KEYS.escape);
-    expect(r.lastFrame()).toMatch(/^  optimizer=sgd\(lr=0\.0… ██████░░░░ /m);
+    expect(r.lastFrame()).toMatch(/^  optimizer=sgd\(lr=0… ██████░░░░ /m);
   });
 
   it('follows a resize: fewer leaderboard rows and narrower lines', async () => {
