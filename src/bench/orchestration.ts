@@ -14,6 +14,7 @@ import { closeNats, connectNats, NatsDispatcher, NatsTrialSource, type NatsConne
 import type { TrainConfig, TrialSpec } from '../transport/protocol.js';
 import type { TrialDispatcher, TrialSource } from '../transport/trial-queue.js';
 import type { BenchOptions, BenchSuite } from './suite.js';
+import { TRAIN_DEFAULTS } from '../orchestrator/spec-defaults.js';
 
 /**
  * Orchestration overhead: what sweep itself costs per trial when training costs nothing. A no-op
@@ -202,22 +203,7 @@ function noopRunner(): TrialRunner {
   };
 }
 
-const CONFIG: TrainConfig = {
-  dataset: 'fashion-mnist',
-  train_size: 1000,
-  epochs: 1,
-  batch_size: 32,
-  hidden_layers: 4,
-  units: 100,
-  activation: 'relu',
-  optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0, nesterov: false },
-  initializer: { name: 'glorot_uniform' },
-  batch_norm: false,
-  weight_decay: 0,
-  dropout: 0,
-  early_stopping: null,
-  seed: 0,
-};
+const CONFIG: TrainConfig = { ...TRAIN_DEFAULTS, train_size: 1000, epochs: 1, batch_size: 32 };
 
 /** No trial reads it: the no-op runner never trains. */
 const DATASET: SharedDataset = {

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { loadDataset } from '../trainer/dataset.js';
 import { TrialPool } from '../trainer/pool.js';
 import type { BackendName, BackendPreference, TrainConfig, TrialSpec, WireError } from '../transport/protocol.js';
+import { TRAIN_DEFAULTS } from '../orchestrator/spec-defaults.js';
 
 /**
  * One training measurement in a fresh process, so that its peak RSS is its own: `threads` worker
@@ -48,23 +49,8 @@ export interface ProbeResult {
 
 /** The chapter-6 network: 784-100x4-10 ReLU, glorot_uniform, SGD(0.01), batch 128. */
 export function benchConfig(technique: TechniqueName, trainSize: number, epochs: number, seed: number): TrainConfig {
-  return {
-    dataset: 'fashion-mnist',
-    train_size: trainSize,
-    epochs,
-    batch_size: 128,
-    hidden_layers: 4,
-    units: 100,
-    activation: 'relu',
-    optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0, nesterov: false },
-    initializer: { name: 'glorot_uniform' },
-    batch_norm: false,
-    weight_decay: 0,
-    dropout: 0,
-    early_stopping: null,
-    seed,
-    ...TECHNIQUES[technique],
-  };
+  // Sweep files' defaults are the chapter-6 network.
+  return { ...TRAIN_DEFAULTS, train_size: trainSize, epochs, seed, ...TECHNIQUES[technique] };
 }
 
 export async function probe(req: ProbeRequest): Promise<ProbeResult> {

@@ -1,4 +1,4 @@
-import { describeVaried } from '../orchestrator/leaderboard.js';
+import { leaderboardCells } from '../tui/leaderboard-table.js';
 import { formatDuration, formatMetric } from '../tui/table.js';
 import type { ParameterInfluence } from './parameter-influence.js';
 import type { ReportModel, ReportStudy } from './report-model.js';
@@ -9,23 +9,9 @@ export interface TextTable {
   rows: string[][];
 }
 
-/** The leaderboard: every trial by its best value of the sweep's metric (the `sweep show` ranking). */
+/** The leaderboard: every trial by its best value of the sweep's metric (the `sweep show` ranking and columns). */
 export function leaderboardTable(model: ReportModel): TextTable {
-  const m = model.metric.name;
-  return {
-    header: ['#', 'study', 'varies', 'state', 'epochs', `best ${m}`, 'at epoch', `last ${m}`, 'trial'],
-    rows: model.leaderboard.map((row) => [
-      String(row.rank),
-      row.trial.study,
-      describeVaried(row.trial),
-      row.trial.state,
-      String(row.epochs),
-      formatMetric(row.best),
-      row.bestEpoch === null ? '-' : String(row.bestEpoch),
-      formatMetric(row.last),
-      row.trial.trialId,
-    ]),
-  };
+  return leaderboardCells(model.leaderboard, model.metric);
 }
 
 /** A study's trials with the metrics of their last epoch (latest attempt), in expansion order. */

@@ -1,12 +1,11 @@
 import { describeVaried, type LeaderboardRow, type SweepMetric } from '../orchestrator/leaderboard.js';
 import { formatMetric, renderTable } from './table.js';
 
-/** The leaderboard as `sweep run` ends with it and `sweep show` prints it. */
-export function renderLeaderboard(rows: readonly LeaderboardRow[], metric: SweepMetric): string {
-  const header = ['#', 'study', 'varies', 'state', 'epochs', `best ${metric.name}`, 'at', `last ${metric.name}`, 'trial'];
-  return renderTable(
-    header,
-    rows.map((row) => [
+/** The leaderboard's columns as text cells: one table for the terminal, `summary.md` and the report page. */
+export function leaderboardCells(rows: readonly LeaderboardRow[], metric: Pick<SweepMetric, 'name'>): { header: string[]; rows: string[][] } {
+  return {
+    header: ['#', 'study', 'varies', 'state', 'epochs', `best ${metric.name}`, 'at', `last ${metric.name}`, 'trial'],
+    rows: rows.map((row) => [
       String(row.rank),
       row.trial.study,
       describeVaried(row.trial),
@@ -17,5 +16,11 @@ export function renderLeaderboard(rows: readonly LeaderboardRow[], metric: Sweep
       formatMetric(row.last),
       row.trial.trialId,
     ]),
-  );
+  };
+}
+
+/** The leaderboard as `sweep run` ends with it and `sweep show` prints it. */
+export function renderLeaderboard(rows: readonly LeaderboardRow[], metric: SweepMetric): string {
+  const table = leaderboardCells(rows, metric);
+  return renderTable(table.header, table.rows);
 }

@@ -1,6 +1,7 @@
 import { loadDataset } from '../../src/trainer/dataset.js';
 import type { SharedDataset, SharedSplit } from '../../src/trainer/task-input.js';
 import type { TrainConfig } from '../../src/transport/protocol.js';
+import { trainConfig } from '../helpers/fixtures.js';
 
 /**
  * Test datasets. `syntheticDataset` is a small learnable problem (each class is a noisy copy of its
@@ -63,21 +64,5 @@ export async function fashionSlice(train: number, test: number): Promise<SharedD
 
 /** The chapter-6 network with SGD(0.01), overridable per test. */
 export function config(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return {
-    dataset: 'fashion-mnist',
-    train_size: null,
-    epochs: 1,
-    batch_size: 128,
-    hidden_layers: 4,
-    units: 100,
-    activation: 'relu',
-    optimizer: { name: 'sgd', learning_rate: 0.01, momentum: 0, nesterov: false },
-    initializer: { name: 'glorot_uniform' },
-    batch_norm: false,
-    weight_decay: 0,
-    dropout: 0,
-    early_stopping: null,
-    seed: 1,
-    ...overrides,
-  };
+  return trainConfig({ train_size: null, epochs: 1, seed: 1, ...overrides });
 }
