@@ -1,4 +1,4 @@
-import type { AttemptEnd, SweepStore, TrialPatch, TrialRecord } from '../store/sweep-store.js';
+import type { AttemptEnd, SweepStore, TrialRecord } from '../store/sweep-store.js';
 import type { BackendPreference, DatasetIdentity, DatasetName, TrialSpec } from '../transport/protocol.js';
 import type { TrialDispatcher, WorkerReport } from '../transport/trial-queue.js';
 import { FINISHED_STATES, isTerminal, type TrialState } from './domain.js';
@@ -134,21 +134,6 @@ export class SweepController {
   }
 
   /**
-   * Moves a trial to `running` as attempt `attempt`. The store counts each move to running as one
-   * attempt, and a redelivery may skip numbers (a delivery whose worker died before it reported),
-   * so this steps up to the delivery's number; each step is a compare-and-set.
-   */
-  private moveToRunning(trial: TrialRecord, attempt: number, patch: TrialPatch): boolean {
-    const { store } = this.options;
-    let from = trial.state;
-    for (let attempts = trial.attempts; attempts < attempt; attempts += 1) {
-      if (!store.transitionTrial(trial.sweepId, trial.trialId, [from], 'running', patch)) return false;
-      from = 'running';
-    }
-    return true;
-  }
-
-  /**
    * Applies one report; duplicates and stale attempts change nothing. A `started` report with a
    * higher attempt than a running trial's is a redelivery after its worker vanished: the trial
    * stays running under the new attempt, and the lost one ends as failed.
@@ -167,7 +152,7 @@ export class SweepController {
         if (!store.startAttempt(sweepId, trialId, attempt, worker, atMs)) return;
         const current = store.getTrial(sweepId, trialId);
         if (!current || isTerminal(current.state) || attempt <= current.attempts) return;
-        if (!this.moveToRunning(current, attempt, { worker, startedAtMs: atMs, endedAtMs: null })) return;
+        if (!store.transitionTrial(sweepId, trialId, [current.state], 'running', { attempt, worker, startedAtMs: atMs, endedAtMs: null })) return;
         if (current.state === 'running') {
           const reason = `attempt ${current.attempts} on ${current.worker ?? 'a worker'} stopped renewing its lease (the worker died or lost its connection)`;
           this.endOpenAttempts(sweepId, trialId, { state: 'failed', error: reason, atMs }, attempt);

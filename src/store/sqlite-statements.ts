@@ -33,7 +33,7 @@ export function prepareStatements(db: Database.Database) {
     transition: db.prepare(
       `UPDATE trials SET
          state = @to,
-         attempts = attempts + (@to = 'running'),
+         attempts = CASE WHEN @to = 'running' THEN MAX(attempts + 1, COALESCE(@attempt, 0)) ELSE attempts END,
          backend = CASE WHEN @set_backend THEN @backend ELSE backend END,
          worker = CASE WHEN @set_worker THEN @worker ELSE worker END,
          error = CASE WHEN @set_error THEN @error ELSE error END,

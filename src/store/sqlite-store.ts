@@ -361,5 +361,5 @@ function patchParams(p: TrialPatch): Record<string, number | string | null> {
   const [set_best_epoch, best_epoch] = field(p.bestEpoch);
   const [set_started, started] = field(p.startedAtMs);
   const [set_ended, ended] = field(p.endedAtMs);
-  return { set_backend, backend, set_worker, worker, set_error, error, set_best_epoch, best_epoch, set_started, started, set_ended, ended };
+  return { set_backend, backend, set_worker, worker, set_error, error, set_best_epoch, best_epoch, set_started, started, set_ended, ended, attempt: p.attempt ?? null };
 }

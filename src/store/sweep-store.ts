@@ -38,7 +38,8 @@ export interface SweepStore {
   countByState(sweepId: string): Record<TrialState, number>;
   /**
    * Moves a trial from one of `from` to `to` and applies `patch`; false (and no write) when the
-   * trial's current state is not in `from`. Moving to `running` increments `attempts`. Throws
+   * trial's current state is not in `from`. Moving to `running` increments `attempts` (or raises it
+   * to `patch.attempt`). Throws
    * StoreError 'ILLEGAL_TRANSITION' when any `from -> to` is not in the state machine's TRANSITIONS.
    */
   transitionTrial(
@@ -125,6 +126,11 @@ export interface TrialRecord extends NewTrial {
 }
 
 export interface TrialPatch {
+  /**
+   * The attempt that starts running: a redelivery may skip numbers (a delivery whose worker died
+   * before it reported), so a move to `running` sets `attempts` to max(attempts + 1, attempt).
+   */
+  attempt?: number;
   backend?: string | null;
   worker?: string | null;
   error?: string | null;

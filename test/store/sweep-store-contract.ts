@@ -147,6 +147,17 @@ export function sweepStoreContract(makeStore: () => SweepStore): void {
       expect(store.getTrial(s.id, 'a')).toMatchObject({ state: 'running', attempts: 2, worker: 'w2', error: null });
     });
 
+    it('raises attempts to a redelivered attempt number that skipped ahead', () => {
+      const s = store.createSweep(newSweep('alpha'));
+      store.addTrials(s.id, [trial('a', 0)]);
+      store.transitionTrial(s.id, 'a', ['queued'], 'running', { attempt: 1 });
+      expect(store.transitionTrial(s.id, 'a', ['running'], 'running', { attempt: 3 })).toBe(true);
+      expect(store.getTrial(s.id, 'a')?.attempts).toBe(3);
+      // A stale, lower number never lowers it; the move still counts one more attempt.
+      store.transitionTrial(s.id, 'a', ['running'], 'running', { attempt: 2 });
+      expect(store.getTrial(s.id, 'a')?.attempts).toBe(4);
+    });
+
     it('refuses a move outside the state machine, even when the trial is elsewhere', () => {
       const s = store.createSweep(newSweep('alpha'));
       store.addTrials(s.id, [trial('a', 0)]);
