@@ -9,6 +9,7 @@ import type {
   OptimizerName,
   TrainConfig,
 } from '../transport/protocol.js';
+import { KERAS_OPTIMIZER_DEFAULTS } from '../transport/optimizer-defaults.js';
 
 /**
  * Keras's defaults, the one place they are written down. A trial's config is resolved against these
@@ -36,20 +37,8 @@ export const OPTIMIZER_FIELD_ALIASES: Readonly<Record<string, string>> = { lr: '
 
 type OptimizerFields = Omit<OptimizerConfig, 'name'>;
 
-/**
- * Every hyperparameter each optimizer reads, with Keras's default. The keys of an entry are exactly
- * the fields a resolved config of that optimizer carries.
- */
-export const OPTIMIZER_DEFAULTS: Readonly<Record<OptimizerName, Readonly<OptimizerFields>>> = {
-  sgd: { learning_rate: 0.01, momentum: 0, nesterov: false },
-  // The book's "Momentum": Keras SGD with momentum 0.9.
-  momentum: { learning_rate: 0.01, momentum: 0.9, nesterov: false },
-  adagrad: { learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 },
-  adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
-  rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 },
-  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
-  nadam: { learning_rate: 0.002, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, schedule_decay: 0.004 },
-};
+/** Every hyperparameter each optimizer reads, with Keras's default (the keys are exactly a resolved config's fields). */
+export const OPTIMIZER_DEFAULTS: Readonly<Record<OptimizerName, Readonly<OptimizerFields>>> = KERAS_OPTIMIZER_DEFAULTS;
 
 /** Fields each initializer reads; only random_normal has any. */
 export const INITIALIZER_DEFAULTS: Readonly<Record<InitializerName, Readonly<Omit<InitializerConfig, 'name'>>>> = {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { variableFrom } from './variables.js';
+import { KERAS_OPTIMIZER_DEFAULTS } from '../../transport/optimizer-defaults.js';
 
 /**
  * The optimizer seam: one object per trial, owning its slot variables (momenta, accumulators), that
@@ -18,15 +19,7 @@ export interface Optimizer {
 }
 
 /** Keras's defaults, used when a field of the resolved OptimizerConfig is absent. */
-export const KERAS_DEFAULTS = {
-  sgd: { learning_rate: 0.01, momentum: 0, nesterov: false },
-  momentum: { learning_rate: 0.01, momentum: 0.9, nesterov: false },
-  adagrad: { learning_rate: 0.001, initial_accumulator_value: 0.1, epsilon: 1e-7 },
-  adadelta: { learning_rate: 0.001, rho: 0.95, epsilon: 1e-7 },
-  rmsprop: { learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7 },
-  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 },
-  nadam: { learning_rate: 0.002, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, schedule_decay: 0.004 },
-} as const;
+export const KERAS_DEFAULTS = KERAS_OPTIMIZER_DEFAULTS;
 
 /** Shared bookkeeping: the variables, their slots, and long-lived scalar constants. */
 export abstract class BaseOptimizer implements Optimizer {
