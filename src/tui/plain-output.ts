@@ -1,6 +1,7 @@
 import { FINISHED_STATES, isTerminal, type TrialState } from '../orchestrator/domain.js';
 import type { SweepEvent } from '../orchestrator/events.js';
 import { describeVaried } from '../orchestrator/leaderboard.js';
+import { estimatedWork } from '../orchestrator/schedule.js';
 import type { TrialRecord } from '../store/sweep-store.js';
 import type { EpochMetrics } from '../transport/protocol.js';
 import { formatDuration, formatMetric } from './table.js';
@@ -24,8 +25,11 @@ export function createPlainOutput(options: PlainOutputOptions): (event: SweepEve
   const order = new Map<string, number>();
   let total = 0;
   let startedAtMs = now();
-  let doneThisRun = 0;
-  let toRun = 0;
+  // The ETA counts work (epochs x images), not trials: ch6's 300-epoch trials dwarf the others.
+  const configs = new Map<string, TrialRecord['config']>();
+  const epochsSeen = new Map<string, number>();
+  let workLeft = 0;
+  let workDone = 0;
 
   const label = (trial: TrialRecord): string => `[${String((order.get(trial.trialId) ?? 0) + 1).padStart(String(total).length)}/${total}]`;
 
@@ -33,11 +37,14 @@ export function createPlainOutput(options: PlainOutputOptions): (event: SweepEve
     switch (event.type) {
       case 'sweep-started': {
         total = event.trials.length;
-        toRun = event.toRun;
+        workLeft = 0;
+        workDone = 0;
         startedAtMs = event.atMs;
         event.trials.forEach((t, i) => {
           order.set(t.trialId, i);
           states.set(t.trialId, t.state);
+          configs.set(t.trialId, t.config);
+          if (!FINISHED_STATES.has(t.state)) workLeft += estimatedWork(t.config);
         });
         const skipped = total - event.toRun;
         options.write(
@@ -54,17 +61,27 @@ export function createPlainOutput(options: PlainOutputOptions): (event: SweepEve
       case 'trial-backend':
         backends.set(event.trialId, event.backend);
         return;
-      case 'epoch':
+      case 'epoch': {
         lastEpoch.set(event.trialId, event.metrics);
+        const config = configs.get(event.trialId);
+        if (config) {
+          const perEpoch = estimatedWork(config) / config.epochs;
+          workDone += perEpoch;
+          workLeft -= perEpoch;
+          epochsSeen.set(event.trialId, (epochsSeen.get(event.trialId) ?? 0) + 1);
+        }
         if (options.verbose) {
           const m = event.metrics;
           options.write(`        ${event.trialId} epoch ${m.epoch}: loss ${formatMetric(m.loss)} acc ${formatMetric(m.accuracy)} val_loss ${formatMetric(m.val_loss)} val_acc ${formatMetric(m.val_accuracy)}`);
         }
         return;
+      }
       case 'trial-finished': {
         const { trial, outcome } = event;
         states.set(trial.trialId, trial.state);
-        doneThisRun += 1;
+        // Epochs it will never train (an early stop, a failure) leave the estimate.
+        const unrun = trial.config.epochs - (epochsSeen.get(trial.trialId) ?? 0);
+        workLeft -= Math.max(0, unrun) * (estimatedWork(trial.config) / trial.config.epochs);
         const m = lastEpoch.get(trial.trialId);
         const seconds = trial.startedAtMs !== null && trial.endedAtMs !== null ? (trial.endedAtMs - trial.startedAtMs) / 1000 : null;
         const parts = [
@@ -76,7 +93,7 @@ export function createPlainOutput(options: PlainOutputOptions): (event: SweepEve
           outcome.error && trial.state !== 'cancelled' ? `: ${firstLine(outcome.error.message)}` : '',
         ];
         options.write(parts.filter(Boolean).join('  '));
-        options.write(progressLine(states, total, doneThisRun, toRun, now() - startedAtMs));
+        options.write(progressLine(states, total, workDone, workLeft, now() - startedAtMs));
         return;
       }
       case 'trial-retried':
@@ -91,12 +108,12 @@ export function createPlainOutput(options: PlainOutputOptions): (event: SweepEve
   };
 }
 
-function progressLine(states: Map<string, TrialState>, total: number, doneThisRun: number, toRun: number, elapsedMs: number): string {
+function progressLine(states: Map<string, TrialState>, total: number, workDone: number, workLeft: number, elapsedMs: number): string {
   const counts = new Map<TrialState, number>();
   for (const state of states.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
   const ended = [...states.values()].filter(isTerminal).length;
   const detail = [...counts.entries()].map(([state, n]) => `${n} ${state}`).join(', ');
-  const etaMs = doneThisRun > 0 && toRun > doneThisRun ? (elapsedMs / doneThisRun) * (toRun - doneThisRun) : null;
+  const etaMs = workDone > 0 && workLeft > 1 ? (elapsedMs / workDone) * workLeft : null;
   return `progress ${ended}/${total} (${detail}) · ${formatDuration(elapsedMs)} elapsed${etaMs !== null ? ` · ETA ~${formatDuration(etaMs)}` : ''}`;
 }
 
