@@ -51,6 +51,8 @@ export class SweepController {
         delivery.ack();
       }
     }
+    // A resumed sweep (interrupted, or finished with failures to rerun) is running again.
+    store.setSweepStatus(sweepId, 'running');
     const trials = store.listTrials(sweepId);
     const toRun = trials.filter((t) => !FINISHED_STATES.has(t.state));
     // There, a running trial is still held by a worker (or waits in the queue for redelivery) and

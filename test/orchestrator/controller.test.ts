@@ -162,7 +162,13 @@ describe('SweepController with the in-process queue', () => {
     expect(store.getSweep(sweepId)?.status).toBe('interrupted');
 
     const resumed = new ScriptedRunner(2, completes(1));
-    expect(await runWith(resumed)).toBe('finished');
+    const statusWhileRunning: string[] = [];
+    const onResume: SweepEvent[] = [];
+    const result = runWith(resumed, undefined, onResume);
+    statusWhileRunning.push(store.getSweep(sweepId)?.status ?? 'missing');
+    expect(await result).toBe('finished');
+    expect(statusWhileRunning).toEqual(['running']);
+    expect(store.getSweep(sweepId)?.status).toBe('finished');
     expect(resumed.runs.sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 });
