@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { effectiveStatus } from '../orchestrator/sweep-liveness.js';
 import { openSqliteStore } from '../store/index.js';
 import { formatDuration, renderTable } from '../tui/table.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, type Command } from './context.js';
+import { localProbe } from './process-probe.js';
 import { EXIT } from './usage.js';
 
 export const lsCommand: Command = {
@@ -29,7 +31,7 @@ Options:
             const done = s.counts.completed + s.counts.stopped_early + s.counts.diverged;
             return [
               s.id,
-              s.status,
+              effectiveStatus(s, localProbe),
               String(s.total),
               String(done),
               String(s.counts.failed),

@@ -7,6 +7,7 @@ import type { BackendPreference, DatasetIdentity, DatasetName } from '../transpo
 import { createPlainOutput } from '../tui/plain-output.js';
 import { storePathOf, stringOption, type CommandContext } from './context.js';
 import { NATS_OPTIONS, natsOptionsOf, natsUsage, parseDuration, parsePositiveInt } from './nats-options.js';
+import { thisProcess } from './process-probe.js';
 import { printSweepResults } from './results.js';
 import { EXIT } from './usage.js';
 
@@ -87,7 +88,7 @@ export async function runDistributed(
       ? (await import('../tui/index.js')).createRunView({ store, color: !context.env.noColor, onStop: () => cancel.abort(), onInterrupt: onSigint })
       : undefined;
     const onEvent: SweepEventListener = view?.onEvent ?? createPlainOutput({ write: context.out, verbose: options.verbose });
-    const controller = new SweepController({ store, dispatcher, datasets, backend: options.backend, maxAttempts: options.maxAttempts, onEvent });
+    const controller = new SweepController({ store, dispatcher, datasets, backend: options.backend, maxAttempts: options.maxAttempts, onEvent, owner: thisProcess() });
     process.on('SIGINT', onSigint);
     try {
       const result = await controller.run(record.id, cancel.signal);

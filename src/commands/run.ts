@@ -14,6 +14,7 @@ import { createMemoryQueue } from '../transport/memory-queue.js';
 import type { BackendPreference, DatasetIdentity, DatasetName } from '../transport/protocol.js';
 import { createPlainOutput } from '../tui/plain-output.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command, type CommandContext } from './context.js';
+import { thisProcess } from './process-probe.js';
 import { printSweepResults } from './results.js';
 import { DISTRIBUTED_RUN_OPTIONS, distributedOptionsOf, distributedRunUsage, runDistributed } from './run-distributed.js';
 import { EXIT } from './usage.js';
@@ -145,7 +146,7 @@ async function runLocally(
   // Loaded only when drawn: Ink and React are a large part of start-up.
   const view = options.tui ? (await import('../tui/index.js')).createRunView({ store, color: !context.env.noColor, onStop: () => cancel.abort(), onInterrupt: onSigint }) : undefined;
   const onEvent: SweepEventListener = view?.onEvent ?? createPlainOutput({ write: context.out, verbose: options.verbose });
-  const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identities, backend: options.backend, onEvent });
+  const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identities, backend: options.backend, onEvent, owner: thisProcess() });
 
   process.on('SIGINT', onSigint);
   try {

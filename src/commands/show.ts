@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { TRIAL_STATES } from '../orchestrator/domain.js';
 import { describeVaried, rankTrials, type SweepMetric } from '../orchestrator/leaderboard.js';
+import { effectiveStatus } from '../orchestrator/sweep-liveness.js';
 import { openSqliteStore } from '../store/index.js';
 import { formatDuration, formatMetric, renderTable } from '../tui/table.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, type Command } from './context.js';
+import { localProbe } from './process-probe.js';
 import { printSweepResults } from './results.js';
 import { EXIT } from './usage.js';
 
@@ -30,7 +32,7 @@ Options:
       if (!sweep) throw new UsageError('UNKNOWN_SWEEP', `no sweep '${ref}' in ${storePathOf(context)}; \`sweep ls\` lists them`);
       const counts = store.countByState(sweep.id);
       const total = TRIAL_STATES.reduce((sum, s) => sum + counts[s], 0);
-      context.out(`sweep ${sweep.id} (${sweep.status}) from ${sweep.sourcePath}`);
+      context.out(`sweep ${sweep.id} (${effectiveStatus(sweep, localProbe)}) from ${sweep.sourcePath}`);
       context.out(`created ${new Date(sweep.createdAtMs).toISOString()} · last update after ${formatDuration(sweep.updatedAtMs - sweep.createdAtMs)}`);
       context.out(`${total} trials: ${TRIAL_STATES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`).join(', ')}`);
 

@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
+import { effectiveStatus } from '../orchestrator/sweep-liveness.js';
 import { openSqliteStore } from '../store/index.js';
 import { HELP_OPTION, STORE_OPTION, storePathOf, stringOption, type Command } from './context.js';
+import { localProbe } from './process-probe.js';
 import { EXIT } from './usage.js';
 
 const DEFAULT_INTERVAL_MS = 250;
@@ -38,7 +40,7 @@ Options:
       // Loaded here, not at the top: every command's module is imported at start-up, and Ink and
       // React are a large part of it.
       const { runTopView } = await import('../tui/index.js');
-      await runTopView({ store, sweepId: sweep.id, intervalMs, color: !context.env.noColor });
+      await runTopView({ store, sweepId: sweep.id, intervalMs, color: !context.env.noColor, statusOf: (s) => effectiveStatus(s, localProbe) });
       return EXIT.ok;
     } finally {
       store.close();

@@ -1,4 +1,4 @@
-import type { AttemptEnd, SweepStore, TrialRecord } from '../store/sweep-store.js';
+import type { AttemptEnd, SweepOwner, SweepStore, TrialRecord } from '../store/sweep-store.js';
 import type { BackendPreference, DatasetIdentity, DatasetName, TrialSpec } from '../transport/protocol.js';
 import type { TrialDispatcher, WorkerReport } from '../transport/trial-queue.js';
 import { FINISHED_STATES, isTerminal, type TrialState } from './domain.js';
@@ -18,6 +18,8 @@ export interface ControllerOptions {
    * only a redelivering queue such as JetStream makes more than one). @default 3
    */
   maxAttempts?: number;
+  /** The process running the sweep, recorded with its 'running' status so readers can tell when it died. */
+  owner?: SweepOwner;
 }
 
 export type RunResult = 'finished' | 'cancelled' | 'interrupted';
@@ -52,7 +54,7 @@ export class SweepController {
       }
     }
     // A resumed sweep (interrupted, or finished with failures to rerun) is running again.
-    store.setSweepStatus(sweepId, 'running');
+    store.setSweepStatus(sweepId, 'running', this.options.owner);
     const trials = store.listTrials(sweepId);
     const toRun = trials.filter((t) => !FINISHED_STATES.has(t.state));
     // There, a running trial is still held by a worker (or waits in the queue for redelivery) and

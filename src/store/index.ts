@@ -5,6 +5,7 @@ export type {
   MetricGoal,
   NewSweep,
   NewTrial,
+  SweepOwner,
   SweepRecord,
   SweepStatus,
   SweepStore,

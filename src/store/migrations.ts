@@ -82,6 +82,12 @@ export const MIGRATIONS: readonly string[] = [
     last_seen_ms INTEGER NOT NULL
   );
   `,
+  // 2: the process that runs a sweep, so readers can tell a sweep whose orchestrator died from one
+  // still running. Set with status 'running', cleared with any other status.
+  `
+  ALTER TABLE sweeps ADD COLUMN owner_host TEXT;
+  ALTER TABLE sweeps ADD COLUMN owner_pid INTEGER;
+  `,
 ];
 
 /** The schema version this build writes. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TrialState } from '../orchestrator/domain.js';
-import type { AttemptRecord, EpochRecord, SweepRecord, SweepStatus, TrialRecord, WorkerRecord } from './sweep-store.js';
+import type { AttemptRecord, EpochRecord, SweepOwner, SweepRecord, SweepStatus, TrialRecord, WorkerRecord } from './sweep-store.js';
 
 /** Every statement the store runs, prepared once per connection: recordEpoch does no SQL parsing. */
 export function prepareStatements(db: Database.Database) {
@@ -20,7 +20,7 @@ export function prepareStatements(db: Database.Database) {
     listSweeps: db.prepare('SELECT * FROM sweeps ORDER BY created_at_ms DESC, rowid DESC'),
     countAll: db.prepare('SELECT sweep_id, state, count(*) AS n FROM trials GROUP BY sweep_id, state'),
     countSweep: db.prepare('SELECT sweep_id, state, count(*) AS n FROM trials WHERE sweep_id = ? GROUP BY state'),
-    setSweepStatus: db.prepare('UPDATE sweeps SET status = ?, updated_at_ms = ? WHERE id = ?'),
+    setSweepStatus: db.prepare('UPDATE sweeps SET status = ?, owner_host = ?, owner_pid = ?, updated_at_ms = ? WHERE id = ?'),
     touchSweep: db.prepare('UPDATE sweeps SET updated_at_ms = ? WHERE id = ?'),
     insertTrial: db.prepare(
       `INSERT INTO trials (sweep_id, trial_id, position, study, config, varied, state)
@@ -88,6 +88,8 @@ export interface SweepRow {
   source_path: string;
   spec: string;
   status: SweepStatus;
+  owner_host: string | null;
+  owner_pid: number | null;
   created_at_ms: number;
   updated_at_ms: number;
 }
@@ -163,8 +165,13 @@ export function toSweep(r: SweepRow): SweepRecord {
     spec: JSON.parse(r.spec) as unknown,
     createdAtMs: r.created_at_ms,
     status: r.status,
+    owner: ownerOf(r),
     updatedAtMs: r.updated_at_ms,
   };
+}
+
+export function ownerOf(r: SweepRow): SweepOwner | null {
+  return r.owner_host === null || r.owner_pid === null ? null : { host: r.owner_host, pid: r.owner_pid };
 }
 
 export function toTrial(r: TrialRow): TrialRecord {

@@ -6,6 +6,7 @@ import { TRIAL_STATES, canTransition, type TrialState } from '../orchestrator/do
 import type { EpochMetrics } from '../transport/protocol.js';
 import { SCHEMA_VERSION, assertNotTooNew, migrate } from './migrations.js';
 import {
+  ownerOf,
   prepareStatements,
   toAttempt,
   toEpoch,
@@ -26,6 +27,7 @@ import type {
   EpochRecord,
   NewSweep,
   NewTrial,
+  SweepOwner,
   SweepRecord,
   SweepStatus,
   SweepStore,
@@ -177,15 +179,16 @@ class SqliteSweepStore implements SweepStore {
         return rows.map((r) => {
           const byState = counts.get(r.id) ?? zeroCounts();
           const total = Object.values(byState).reduce((a, b) => a + b, 0);
-          return { id: r.id, name: r.name, status: r.status, createdAtMs: r.created_at_ms, updatedAtMs: r.updated_at_ms, total, counts: byState };
+          return { id: r.id, name: r.name, status: r.status, owner: ownerOf(r), createdAtMs: r.created_at_ms, updatedAtMs: r.updated_at_ms, total, counts: byState };
         });
       })(),
     );
   }
 
-  setSweepStatus(sweepId: string, status: SweepStatus): void {
+  setSweepStatus(sweepId: string, status: SweepStatus, owner?: SweepOwner): void {
+    const held = status === 'running' && owner ? owner : null;
     this.guard(() => {
-      if (this.sql.setSweepStatus.run(status, this.now(), sweepId).changes === 0) throw noSweep(sweepId);
+      if (this.sql.setSweepStatus.run(status, held?.host ?? null, held?.pid ?? null, this.now(), sweepId).changes === 0) throw noSweep(sweepId);
     });
   }
 

@@ -28,7 +28,12 @@ export interface SweepStore {
   findResumable(name: string, specHash: string): SweepRecord | undefined;
   /** Every sweep, newest first, with its trial counts by state. */
   listSweeps(): SweepSummary[];
-  setSweepStatus(sweepId: string, status: SweepStatus): void;
+  /**
+   * Sets a sweep's status. 'running' with an `owner` records the process that runs it (without
+   * one, the owner is cleared: unknown); any other status clears the owner. A new sweep has none
+   * until its runner claims it here.
+   */
+  setSweepStatus(sweepId: string, status: SweepStatus, owner?: SweepOwner): void;
 
   /** Inserts trials not yet present (by trial id) as `queued`; returns how many were new. */
   addTrials(sweepId: string, trials: readonly NewTrial[]): number;
@@ -69,6 +74,15 @@ export interface SweepStore {
 }
 
 export type SweepStatus = 'running' | 'finished' | 'cancelled' | 'interrupted';
+/**
+ * The orchestrator process that runs a sweep. A reader on the same host can check whether it is
+ * still alive; one on another host cannot.
+ */
+export interface SweepOwner {
+  host: string;
+  pid: number;
+}
+
 export type MetricGoal = 'minimize' | 'maximize';
 
 export interface NewSweep {
@@ -88,6 +102,8 @@ export interface NewSweep {
 export interface SweepRecord extends NewSweep {
   id: string;
   status: SweepStatus;
+  /** Who runs it while status is 'running' (null otherwise, or when not recorded). */
+  owner: SweepOwner | null;
   updatedAtMs: number;
 }
 
@@ -95,6 +111,7 @@ export interface SweepSummary {
   id: string;
   name: string;
   status: SweepStatus;
+  owner: SweepOwner | null;
   createdAtMs: number;
   updatedAtMs: number;
   total: number;

@@ -1,4 +1,4 @@
-import type { SweepStore } from '../store/sweep-store.js';
+import type { SweepRecord, SweepStatus, SweepStore } from '../store/sweep-store.js';
 import { snapshotView } from './store-snapshot.js';
 import type { SweepView } from './view-model.js';
 import type { ViewStore } from './view-store.js';
@@ -6,6 +6,8 @@ import type { ViewStore } from './view-store.js';
 export interface FollowOptions {
   /** How often to read the store. @default 250 */
   intervalMs?: number;
+  /** The status to show for the stored sweep (see snapshotView). @default its stored status */
+  statusOf?: (sweep: SweepRecord) => SweepStatus;
 }
 
 /**
@@ -18,7 +20,7 @@ export function followStore(store: SweepStore, sweepId: string, views: ViewStore
   let previous: SweepView | null = null;
   const tick = (): void => {
     try {
-      const next = snapshotView(store, sweepId, previous);
+      const next = snapshotView(store, sweepId, previous, options.statusOf);
       previous = next;
       views.update(() => next);
     } catch (error) {

@@ -1,6 +1,6 @@
 import { isTerminal } from '../orchestrator/domain.js';
 import { latestAttemptEpochs } from '../orchestrator/leaderboard.js';
-import type { EpochRecord, SweepStore, TrialRecord } from '../store/sweep-store.js';
+import type { EpochRecord, SweepRecord, SweepStatus, SweepStore, TrialRecord } from '../store/sweep-store.js';
 import { endLogLine, retryLogLine } from './log-lines.js';
 import { appendLog, withWorkers } from './view-reducer.js';
 import type { LogLine, SweepView, TrialView } from './view-model.js';
@@ -12,24 +12,31 @@ const ATTACH_LOG_LINES = 20;
  * Reads a sweep's view from the store, for `sweep top`. With the previous snapshot it reads only
  * the epochs of trials whose attempt or epoch count changed, so following a large sweep stays
  * cheap, and it logs what changed in between (retries and notable ends).
- * Returns `previous` unchanged when the sweep is not (or no longer) in the store.
+ * Returns `previous` unchanged when the sweep is not (or no longer) in the store. `statusOf` turns
+ * the stored status into the one to show (a 'running' sweep whose orchestrator died is interrupted).
  */
-export function snapshotView(store: SweepStore, sweepId: string, previous: SweepView | null): SweepView {
+export function snapshotView(
+  store: SweepStore,
+  sweepId: string,
+  previous: SweepView | null,
+  statusOf: (sweep: SweepRecord) => SweepStatus = (sweep) => sweep.status,
+): SweepView {
   const sweep = store.getSweep(sweepId);
   if (!sweep) return previous ?? missingSweep(sweepId);
   const records = store.listTrials(sweepId);
   const epochsOf = previous ? (record: TrialRecord) => changedEpochs(store, record, previous) : allEpochs(store, sweepId, records);
+  const status = statusOf(sweep);
   const trials = new Map<string, TrialView>();
   for (const record of records) trials.set(record.trialId, { record, epochs: epochsOf(record), backend: record.backend });
 
   let view: SweepView = {
     sweep,
-    status: sweep.status,
+    status,
     trials,
     workers: new Map(),
     log: previous?.log ?? [],
     startedAtMs: sweep.createdAtMs,
-    endedAtMs: sweep.status === 'running' ? null : sweep.updatedAtMs,
+    endedAtMs: status === 'running' ? null : sweep.updatedAtMs,
     notice: null,
   };
   view = withWorkers(view, store.listWorkers());

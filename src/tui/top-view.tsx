@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import type { SweepStore } from '../store/sweep-store.js';
+import type { SweepRecord, SweepStatus, SweepStore } from '../store/sweep-store.js';
 import { Dashboard } from './Dashboard.js';
 import { followStore } from './store-follower.js';
 import { createViewStore } from './view-store.js';
@@ -10,6 +10,8 @@ export interface TopViewOptions {
   sweepId: string;
   /** @default 250 */
   intervalMs?: number;
+  /** The status to show for the stored sweep (see snapshotView). @default its stored status */
+  statusOf?: (sweep: SweepRecord) => SweepStatus;
   /** False for NO_COLOR. @default true */
   color?: boolean;
   /** @default process.stdout */
@@ -21,7 +23,10 @@ export interface TopViewOptions {
 /** `sweep top`: the dashboard of a sweep another process runs, until the person leaves (q). */
 export async function runTopView(options: TopViewOptions): Promise<void> {
   const views = createViewStore();
-  const stop = followStore(options.store, options.sweepId, views, options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs });
+  const stop = followStore(options.store, options.sweepId, views, {
+    ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    ...(options.statusOf === undefined ? {} : { statusOf: options.statusOf }),
+  });
   const instance = render(<Dashboard source={views} color={options.color ?? true} />, {
     stdout: options.stdout ?? process.stdout,
     stdin: options.stdin ?? process.stdin,

@@ -27,6 +27,7 @@ export function sweepStoreContract(makeStore: () => SweepStore): void {
         ...newSweep('alpha', { createdAtMs: 1000 }),
         id: 'alpha-1',
         status: 'running',
+        owner: null,
         updatedAtMs: 1000,
       });
     });
@@ -80,6 +81,24 @@ export function sweepStoreContract(makeStore: () => SweepStore): void {
       expect(read.status).toBe('interrupted');
       expect(read.updatedAtMs).toBeGreaterThanOrEqual(1000);
       expectStoreError(() => store.setSweepStatus('ghost-1', 'finished'), 'NOT_FOUND');
+    });
+
+    it('records the owner of a running sweep and clears it with any other status', () => {
+      const s = store.createSweep(newSweep('alpha'));
+      const owner = { host: 'node-a', pid: 4242 };
+      store.setSweepStatus(s.id, 'running', owner);
+      expect(store.getSweep(s.id)?.owner).toEqual(owner);
+      expect(store.listSweeps()[0]?.owner).toEqual(owner);
+      for (const status of ['finished', 'cancelled', 'interrupted'] as const) {
+        store.setSweepStatus(s.id, 'running', owner);
+        store.setSweepStatus(s.id, status, owner);
+        expect(store.getSweep(s.id)).toMatchObject({ status, owner: null });
+        expect(store.listSweeps()[0]?.owner).toBeNull();
+      }
+      // Running again without an owner leaves none: the old one must not linger.
+      store.setSweepStatus(s.id, 'running', owner);
+      store.setSweepStatus(s.id, 'running');
+      expect(store.getSweep(s.id)?.owner).toBeNull();
     });
   });
 

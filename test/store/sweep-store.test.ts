@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { SCHEMA_VERSION, openSqliteStore, type SweepStore } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { metrics, newSweep, sweepStoreContract, trial } from './sweep-store-contract.js';
 
 let dir: string;
@@ -93,6 +94,30 @@ describe('SQLite store: files and schema', () => {
     const old = errorOf(() => open(empty, { readonly: true }));
     expect(old.code).toBe('SCHEMA_OUTDATED');
     expect(old.message).toContain(`${empty} has schema version 0`);
+  });
+
+  it('migrates a version-1 database: sweeps keep their data and gain a null owner', () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.prepare(
+      `INSERT INTO sweeps (id, name, seq, method, metric_name, metric_goal, spec_hash, source_text, source_path, spec,
+         status, created_at_ms, updated_at_ms) VALUES ('alpha-1', 'alpha', 1, 'grid', 'val_loss', 'minimize', 'h', '', 'a.yaml', '{}',
+         'running', 1000, 2000)`,
+    ).run();
+    raw.close();
+
+    // A reader cannot upgrade the file; the first writer does.
+    expect(errorOf(() => open(path, { readonly: true })).code).toBe('SCHEMA_OUTDATED');
+    const writer = open(path);
+    expect(writer.getSweep('alpha-1')).toMatchObject({ status: 'running', owner: null, updatedAtMs: 2000 });
+    writer.setSweepStatus('alpha-1', 'running', { host: 'h', pid: 7 });
+    const reader = open(path, { readonly: true });
+    expect(reader.listSweeps()[0]).toMatchObject({ id: 'alpha-1', owner: { host: 'h', pid: 7 } });
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    check.close();
   });
 
   it('wraps SQLite failures with the path, the cause and what to do', () => {
