@@ -69,6 +69,10 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sw
   try {
     db = new Database(path, { readonly, fileMustExist: readonly, timeout });
     if (readonly) {
+      if (upgradeOlderDatabase(db, path, timeout)) {
+        db.close();
+        db = new Database(path, { readonly, fileMustExist: true, timeout });
+      }
       assertCurrent(db, path);
     } else {
       // WAL persists in the file, so read-only connections opened later use it too.
@@ -83,6 +87,28 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sw
   } catch (err) {
     db?.close();
     throw toStoreError(err, path);
+  }
+}
+
+/**
+ * A reader of a database an older sweep wrote (schema 1 or later, below this one) migrates it
+ * first, so `sweep ls` keeps working after an upgrade. Only the schema changes, never the data; a
+ * file it may not write stays as it is and `assertCurrent` explains. Version 0 (an empty file, or
+ * one a writer is creating right now) is left to the writer.
+ */
+function upgradeOlderDatabase(db: Database.Database, path: string, timeout: number): boolean {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version < 1 || version >= SCHEMA_VERSION) return false;
+  try {
+    const writer = new Database(path, { fileMustExist: true, timeout });
+    try {
+      migrate(writer, path);
+    } finally {
+      writer.close();
+    }
+    return true;
+  } catch {
+    return false;
   }
 }
 
