@@ -72,7 +72,7 @@ async function runSweepCommand(context: CommandContext): Promise<number> {
     const record = openOrResume(store, sweep, plan, context);
     const tui = context.isTTY && context.values['no-tui'] !== true;
     if (distributed) return await runDistributed(store, record, identitiesOf(datasets), { ...distributed, backend, verbose: context.values.verbose === true, tui }, context);
-    return await runLocally(store, record, datasets, { workers, backend, verbose: context.values.verbose === true, tui: context.isTTY && context.values['no-tui'] !== true }, context);
+    return await runLocally(store, record, datasets, { workers, backend, verbose: context.values.verbose === true, tui }, context);
   } finally {
     store.close();
   }
@@ -130,7 +130,6 @@ async function runLocally(
       return dataset;
     },
   });
-  const identities = new Map<DatasetName, DatasetIdentity>([...datasets].map(([name, d]) => [name, d.identity]));
   context.out(`running ${unfinished} trial${unfinished === 1 ? '' : 's'} on ${pool.threads} worker thread${pool.threads === 1 ? '' : 's'} (backend ${options.backend}) · store ${storePathOf(context)}`);
   const cancel = new AbortController();
   const onSigint = (): void => {
@@ -146,7 +145,7 @@ async function runLocally(
   // Loaded only when drawn: Ink and React are a large part of start-up.
   const view = options.tui ? (await import('../tui/index.js')).createRunView({ store, color: !context.env.noColor, onStop: () => cancel.abort(), onInterrupt: onSigint }) : undefined;
   const onEvent: SweepEventListener = view?.onEvent ?? createPlainOutput({ write: context.out, verbose: options.verbose });
-  const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identities, backend: options.backend, onEvent, owner: thisProcess() });
+  const controller = new SweepController({ store, dispatcher: queue.dispatcher, datasets: identitiesOf(datasets), backend: options.backend, onEvent, owner: thisProcess() });
 
   process.on('SIGINT', onSigint);
   try {
