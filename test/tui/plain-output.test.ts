@@ -3,25 +3,10 @@ import type { SweepEvent } from '../../src/orchestrator/events.js';
 import type { SweepRecord, TrialRecord } from '../../src/store/index.js';
 import { createPlainOutput } from '../../src/tui/plain-output.js';
 import { epochMetrics, trainConfig } from '../helpers/fixtures.js';
+import { trialRecord } from './fixtures.js';
 
-function trial(id: string, position: number, epochs: number, state: TrialRecord['state'] = 'queued'): TrialRecord {
-  return {
-    trialId: id,
-    sweepId: 's-1',
-    study: 'st',
-    position,
-    config: trainConfig({ epochs, train_size: 10_000 }),
-    varied: ['epochs'],
-    state,
-    attempts: 0,
-    backend: null,
-    worker: null,
-    error: null,
-    epochsDone: 0,
-    bestEpoch: null,
-    startedAtMs: null,
-    endedAtMs: null,
-  };
+function trial(id: string, position: number, epochs: number): TrialRecord {
+  return trialRecord(id, position, { sweepId: 's-1', study: 'st', config: trainConfig({ epochs, train_size: 10_000 }), varied: ['epochs'] });
 }
 
 const sweep = { id: 's-1', metric: { name: 'val_loss', goal: 'minimize' } } as SweepRecord;
