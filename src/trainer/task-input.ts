@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { BackendName, DatasetIdentity, EpochMetrics, TrialSpec } from '../transport/protocol.js';
 
 /**

@@ -23,6 +23,7 @@ export function sweepRecord(over: Partial<SweepRecord> = {}): SweepRecord {
     spec: {},
     createdAtMs: STARTED_MS,
     status: 'running',
+    owner: null,
     updatedAtMs: STARTED_MS,
     ...over,
   };

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { openSqliteStore, type SweepStore, type TrialRecord } from '../../src/store/index.js';
 import { createRunView } from '../../src/tui/run-view.js';
 import { config, STARTED_MS } from './fixtures.js';
-import { FakeStdin, FakeStdout, KEYS, tick } from './render.js';
+import { FakeStdin, FakeStdout, tick } from './render.js';
 
 let dir: string;
 let store: SweepStore;
