@@ -23,12 +23,13 @@ class ScriptedRunner implements TrialRunner {
   constructor(
     readonly threads: number,
     private readonly hang: (trial: TrialSpec) => boolean = () => false,
+    private readonly epochMs = 20,
   ) {}
   async run(trial: TrialSpec, _dataset: unknown, hooks: RunHooks = {}): Promise<TrialOutcome> {
     this.runs.push(`${trial.trialId}#${trial.attempt}`);
     hooks.onBackend?.('cpu');
     for (let epoch = 1; epoch <= 2; epoch++) {
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, this.epochMs));
       hooks.onEpoch?.(epochMetrics(epoch, 1 / (epoch + trial.config.seed)));
       if (this.hang(trial)) await new Promise(() => undefined);
     }
@@ -166,10 +167,11 @@ describe.skipIf(skip)('the controller over JetStream, with worker hosts in this 
   it('applies what workers reported while no orchestrator listened, and reruns nothing that finished', async () => {
     // An orchestrator queues the sweep and dies at once (its dispatcher closes, nothing acked).
     const first = await NatsDispatcher.open(await connection(), { sweepId, ackWaitMs: ACK_WAIT_MS });
-    const runner = new ScriptedRunner(2);
+    // Trials slow enough that the first orchestrator is gone while workers still train them.
+    const runner = new ScriptedRunner(2, () => false, 250);
     const worker = await host(runner);
     const submitting = controller(first).run(sweepId);
-    await expect.poll(() => store.listTrials(sweepId).some((t) => t.state === 'running'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => store.listTrials(sweepId).some((t) => t.state !== 'queued'), { timeout: 10_000 }).toBe(true);
     await first.close(); // stops delivering reports: the run above ends without seeing the rest
     await submitting;
     await expect.poll(() => runner.runs.length, { timeout: 10_000 }).toBe(4);
