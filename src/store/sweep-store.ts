@@ -1,5 +1,6 @@
 import type { TrialState } from '../orchestrator/domain.js';
 import type { EpochMetrics, TrainConfig } from '../transport/protocol.js';
+import type { WorkerInfo } from '../transport/trial-queue.js';
 
 /**
  * The SweepStore contract: where sweeps, trials, attempts, epochs and workers live.
@@ -179,13 +180,7 @@ export interface EpochRecord extends EpochMetrics {
   attempt: number;
 }
 
-export interface WorkerRecord {
-  id: string;
-  host: string;
-  pid: number;
-  backend: string;
-  gpus: string[];
-  slots: number;
-  running: string[];
+/** A worker host as its latest heartbeat described it, stamped with when that arrived. */
+export interface WorkerRecord extends Omit<WorkerInfo, 'atMs'> {
   lastSeenMs: number;
 }
